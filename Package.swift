@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: Frontend → IR ← Backends, Runtime → IR.
+// The CLI (OpenrunCLI, a library so tests can call the commands) ties them.
+let package = Package(
+    name: "openrun",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "openrun", targets: ["openrun"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
+        ),
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]
+        ),
+        .target(
+            name: "IR"
+        ),
+        .target(
+            name: "Frontend",
+            dependencies: [
+                "IR",
+                "CGit2",
+                "CArchive",
+                .product(name: "BigInt", package: "BigInt"),
+            ]
+        ),
+        .target(
+            name: "Backends",
+            dependencies: ["IR"]
+        ),
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "IR",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "OpenrunCLI",
+            dependencies: [
+                "IR", "Frontend", "Backends", "Runtime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "openrun",
+            dependencies: ["OpenrunCLI"]
+        ),
+        .testTarget(name: "IRTests", dependencies: ["IR"]),
+        .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR"]),
+        .testTarget(name: "CLITests", dependencies: ["OpenrunCLI", "IR"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,40 @@
+import ArgumentParser
+
+/// `openrun inspect`: look inside the compiler.
+struct InspectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Look inside the compiler: the IR of an app, or a parsed Containerfile.",
+        subcommands: [IRCommand.self, ContainerfileCommand.self]
+    )
+
+    struct IRCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ir", abstract: "Print an app's IR as JSON.")
+
+        @OptionGroup var app: AppOptions
+
+        func run() async throws {
+            throw NotYetAvailable(command: "inspect ir", issue: "issue #5 (app model)").fail()
+        }
+    }
+
+    struct ContainerfileCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "containerfile", abstract: "Parse a Containerfile and print its parse tree or semantic model.")
+
+        @Argument(help: "The Containerfile.")
+        var file: String
+
+        @Option(name: .customLong("build-arg"), help: ArgumentHelp("Build arg override (repeatable).", valueName: "key=value"))
+        var buildArgs: [String] = []
+
+        @Flag(help: "Print the parse tree in BuildKit's dump format.")
+        var ast = false
+
+        @Flag(help: "Print the semantic model as JSON.")
+        var json = false
+
+        func run() async throws {
+            throw NotYetAvailable(command: "inspect containerfile", issue: "issue #4 (Containerfile frontend)").fail()
+        }
+    }
+}

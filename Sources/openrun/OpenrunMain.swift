@@ -1,0 +1,8 @@
+import OpenrunCLI
+
+@main
+struct OpenrunMain {
+    static func main() async {
+        await OpenrunCommand.main()
+    }
+}
