@@ -25,8 +25,8 @@ Corpus format (shared with the Swift runner)
   file applies to every chunk; such a comment on the first line of a chunk
   applies to that chunk. NAME is one of set, while, recursion,
   toplevelcontrol, globalreassign (openrun's `--enable` features).
-* `# reference:skip REASON` on the first line of a chunk (or file) skips the
-  chunk here (documented reasons only: things the binding cannot express).
+* `# reference:skip REASON` on the first line of a chunk skips that chunk
+  here (documented reasons only: things the binding cannot express).
 * Chunks use the helpers of `assert.star` (loaded with `load("assert.star",
   ...)`) and the `--test` predeclared `error`, `matches`, `freeze`.
 
@@ -100,14 +100,13 @@ def read_chunks(path):
     if all_lines and all_lines[-1] == "":
         all_lines.pop()
     file_opts = parse_options(all_lines[0]) if all_lines else set()
-    file_skip = bool(all_lines) and "reference:skip" in all_lines[0]
     chunks, start = [], 0
     for i in range(len(all_lines) + 1):
         if i == len(all_lines) or all_lines[i] == "---":
             lines = all_lines[start:i]
             first = lines[0] if lines else ""
             opts = file_opts | parse_options(first)
-            skip = file_skip or "reference:skip" in first
+            skip = "reference:skip" in first
             chunks.append(Chunk(path, start, lines, opts, skip))
             start = i + 1
     return chunks
