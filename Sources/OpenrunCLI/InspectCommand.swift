@@ -33,8 +33,14 @@ struct InspectCommand: AsyncParsableCommand {
         @Flag(help: "Print the semantic model as JSON.")
         var json = false
 
+        @Option(name: .customLong("bench-repeat"), help: .hidden)
+        var benchRepeat: Int = 0
+
         func run() async throws {
-            throw NotYetAvailable(command: "inspect containerfile", issue: "issue #4 (Containerfile frontend)").fail()
+            let result = ContainerfileInspection.run(file: file, buildArgs: buildArgs, ast: ast, json: json, benchRepeat: benchRepeat)
+            if !result.stdout.isEmpty { Terminal.stdout(result.stdout) }
+            if !result.stderr.isEmpty { Terminal.stderr(result.stderr) }
+            if result.status != 0 { throw ExitCode(result.status) }
         }
     }
 }
