@@ -233,7 +233,8 @@ final class GitSession {
             // 1. a ref that points at the commit; 2. the branch or default branch; 3. everything.
             var tried: [[String]] = []
             if commit.count == 40, let ref = heads.first(where: { $0.oid == commit && ($0.name.hasPrefix("refs/heads/") || $0.name.hasPrefix("refs/tags/")) }) {
-                tried.append([refspec(for: ref.name)])
+                let name = ref.name.hasSuffix("^{}") ? String(ref.name.dropLast(3)) : ref.name
+                tried.append([refspec(for: name)])
             }
             if let branch = source.branch, let ref = findBranch(branch, in: heads) {
                 tried.append([refspec(for: ref.name)])
