@@ -15,7 +15,7 @@ import IR
 /// Cache layout (docs/sources.md): `<cache>/git/<key>/repo.git` is a bare
 /// repository per URL (`key` = first 16 hex digits of SHA-256 of
 /// `GitSource.cacheKey`, then the repository name); `<key>/url` records the
-/// URL (without credentials); `<key>/checkouts/<sha>/` holds one checked-out
+/// URL (without credentials); `<key>/lock` serializes processes; `<key>/checkouts/<sha>/` holds one checked-out
 /// tree per commit, written once and reused.
 ///
 /// libgit2 1.5 cannot fetch shallow, so the smallest fetch is made instead:
@@ -88,6 +88,15 @@ package struct GitFetcher {
         try FileIO.makeFolders(entry + "/checkouts")
         try FileIO.writeFile(entry + "/url", Array((source.displayURL + "\n").utf8), mode: 0o644)
 
+        // One openrun process at a time per cached repository.
+        let lockFD = open(entry + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if lockFD >= 0 { flock(lockFD, LOCK_EX) }
+        defer {
+            if lockFD >= 0 {
+                flock(lockFD, LOCK_UN)
+                close(lockFD)
+            }
+        }
         let session = GitSession(source: source, location: location, fetcher: self)
         defer { session.close() }
         try session.openRepository(repoPath)
