@@ -1,0 +1,35 @@
+/// One entry of a source listing: a regular file or a symlink (folders are
+/// implied by paths; empty folders are not listed).
+package struct SourceFile: Equatable, Sendable {
+    /// What the entry is.
+    package enum Kind: Equatable, Sendable {
+        /// A regular file; `executable` when any execute bit is set.
+        case file(executable: Bool, size: Int)
+        /// A symbolic link and its target, exactly as stored (not followed).
+        case symlink(target: String)
+    }
+
+    /// Path relative to the listing's root, `/`-separated, no leading `./`.
+    package var path: String
+    package var kind: Kind
+    /// Absolute path on disk to read the entry from.
+    package var diskPath: String
+
+    package init(path: String, kind: Kind, diskPath: String) {
+        self.path = path
+        self.kind = kind
+        self.diskPath = diskPath
+    }
+
+    /// Whether the entry is a regular file with an execute bit.
+    package var isExecutable: Bool {
+        if case .file(let x, _) = kind { return x }
+        return false
+    }
+
+    /// The symlink target, if the entry is a symlink.
+    package var symlinkTarget: String? {
+        if case .symlink(let t) = kind { return t }
+        return nil
+    }
+}

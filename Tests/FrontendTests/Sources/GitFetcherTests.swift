@@ -1,0 +1,213 @@
+import Foundation
+@testable import Frontend
+import IR
+import Synchronization
+import Testing
+
+/// Fetches real repositories made by the test with the git CLI, through
+/// `file://` URLs.
+@Suite("Git sources")
+struct GitFetcherTests {
+    /// A repository with main (2 commits), dev (1 extra commit), an
+    /// annotated tag v1 on the first commit, a sub-folder, an executable
+    /// and a symlink.
+    struct Fixture {
+        let dir: TemporaryFolder
+        var repo: String { dir.path + "/repo" }
+        var url: String { "file://" + repo }
+        var cache: String { dir.path + "/cache" }
+        var first = ""
+        var main = ""
+        var dev = ""
+
+        init() throws {
+            dir = try TemporaryFolder("git")
+            try dir.mkdir("repo")
+            try git("init", "-q", "-b", "main")
+            try dir.write("repo/app.star", "v1\n")
+            try dir.write("repo/apps/web/app.star", "web\n")
+            try dir.write("repo/run.sh", "#!/bin/sh\n", mode: 0o755)
+            try dir.symlink("repo/link", to: "apps/web/app.star")
+            try git("add", "-A")
+            try git("commit", "-q", "-m", "first")
+            first = try rev("HEAD")
+            try git("tag", "-a", "v1", "-m", "v1")
+            try git("checkout", "-q", "-b", "dev")
+            try dir.write("repo/dev.txt", "dev\n")
+            try git("add", "-A")
+            try git("commit", "-q", "-m", "dev")
+            dev = try rev("HEAD")
+            try git("checkout", "-q", "main")
+            try dir.write("repo/app.star", "v2\n")
+            try git("commit", "-q", "-am", "second")
+            main = try rev("HEAD")
+        }
+
+        func git(_ args: String...) throws {
+            try run(["git"] + args, in: repo)
+        }
+
+        func rev(_ name: String) throws -> String {
+            try run(["git", "rev-parse", name], in: repo).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        func fetch(_ text: String? = nil, branch: String? = nil, commit: String? = nil,
+                   progress: GitFetcher.ProgressMode = .never, sink: @escaping @Sendable (String) -> Void = { _ in })
+            throws -> GitFetcher.Checkout
+        {
+            let ref = try SourceReference.parse(text ?? url, branch: branch, commit: commit, workingDirectory: dir.path)
+            guard case .git(let g) = ref else { throw CommandFailed(command: "parse", status: 0, stderr: "not git") }
+            var fetcher = GitFetcher(cacheRoot: cache + "/git", environment: [:], progress: progress, progressSink: sink)
+            fetcher.progressDelay = 0
+            return try fetcher.fetch(g, location: .flag("source", SourceReference.redactCredentials(text ?? url)))
+        }
+    }
+
+    @Test("default branch: files, executable bit and symlink checked out; commit reported")
+    func defaultBranch() throws {
+        let f = try Fixture()
+        defer { f.dir.remove() }
+        let c = try f.fetch()
+        #expect(c.commit == f.main)
+        #expect(c.usedNetwork)
+        #expect(try String(contentsOfFile: c.root + "/app.star", encoding: .utf8) == "v2\n")
+        #expect(!FileManager.default.fileExists(atPath: c.root + "/dev.txt"))
+        #expect(!FileManager.default.fileExists(atPath: c.root + "/.git"))
+        let perms = try FileManager.default.attributesOfItem(atPath: c.root + "/run.sh")[.posixPermissions] as? Int
+        #expect((perms ?? 0) & 0o111 != 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: c.root + "/link") == "apps/web/app.star")
+        // Only the default branch was fetched: no dev ref, no tags in the cache.
+        let refs = try run(["git", "--git-dir", c.repository, "for-each-ref", "--format=%(refname)"], in: f.dir.path)
+        #expect(refs.split(separator: "\n") == ["refs/remotes/origin/main"])
+        // The listing of a checkout equals the listing of the repository's work tree at that commit.
+        #expect(try SourceListing.walk(c.root).digest() == SourceListing.walk(f.repo).digest())
+    }
+
+    @Test("--branch names a branch or a tag")
+    func branches() throws {
+        let f = try Fixture()
+        defer { f.dir.remove() }
+        let dev = try f.fetch(branch: "dev")
+        #expect(dev.commit == f.dev)
+        #expect(FileManager.default.fileExists(atPath: dev.root + "/dev.txt"))
+        let tag = try f.fetch(branch: "v1")
+        #expect(tag.commit == f.first)
+        #expect(try String(contentsOfFile: tag.root + "/app.star", encoding: .utf8) == "v1\n")
+    }
+
+    @Test("--commit, full or abbreviated, also off the default branch; wins over --branch")
+    func commits() throws {
+        let f = try Fixture()
+        defer { f.dir.remove() }
+        let first = try f.fetch(commit: f.first)
+        #expect(first.commit == f.first)
+        #expect(try String(contentsOfFile: first.root + "/app.star", encoding: .utf8) == "v1\n")
+        let short = try f.fetch(commit: String(f.dev.prefix(10)))
+        #expect(short.commit == f.dev)
+        let both = try f.fetch(branch: "dev", commit: f.first)
+        #expect(both.commit == f.first)
+        #expect(!both.usedNetwork, "the commit is in the cache already")
+    }
+
+    @Test("sub-folders: with // and without")
+    func subFolder() throws {
+        let f = try Fixture()
+        defer { f.dir.remove() }
+        let c = try f.fetch(f.url + "//apps/web")
+        #expect(c.root == c.folder + "/apps/web")
+        #expect(try String(contentsOfFile: c.root + "/app.star", encoding: .utf8) == "web\n")
+    }
+
+    @Test("missing branch, commit, folder and repository are clear diagnostics")
+    func errors() throws {
+        let f = try Fixture()
+        defer { f.dir.remove() }
+        let branch = diagnostics { _ = try f.fetch(branch: "nope") }
+        #expect(branch.map(\.id) == ["sources.git-no-branch"])
+        #expect(branch.first?.location == .flag("--branch", "nope"))
+        #expect(branch.first?.notes.map(\.message) == ["branches: dev, main"])
+
+        let commit = diagnostics { _ = try f.fetch(commit: String(repeating: "0", count: 40)) }
+        #expect(commit.map(\.id) == ["sources.git-no-commit"])
+        #expect(commit.first?.location == .flag("--commit", String(repeating: "0", count: 40)))
+
+        let folder = diagnostics { _ = try f.fetch(f.url + "//apps/nothere") }
+        #expect(folder.map(\.id) == ["sources.git-no-folder"])
+        #expect(folder.first?.message.contains("'apps/nothere' does not exist") == true)
+
+        let notFolder = diagnostics { _ = try f.fetch(f.url + "//run.sh") }
+        #expect(notFolder.first?.message.contains("'run.sh' is not a folder") == true)
+
+        let repo = diagnostics { _ = try f.fetch("file://" + f.dir.path + "/missing-repo") }
+        #expect(repo.map(\.id) == ["sources.git-unreachable"])
+        #expect(repo.first?.location == .flag("source", "file://" + f.dir.path + "/missing-repo"))
+        #expect(repo.first?.notes.first?.message.hasPrefix("libgit2: ") == true)
+    }
+
+    @Test("the cache is reused and updated: a new commit is fetched on the second call")
+    func cacheReuse() throws {
+        let f = try Fixture()
+        defer { f.dir.remove() }
+        let one = try f.fetch()
+        #expect(one.commit == f.main)
+        let marker = one.repository + "/openrun-test-marker"
+        try Data().write(to: URL(fileURLWithPath: marker))
+        try f.dir.write("repo/new.txt", "new\n")
+        try f.git("add", "-A")
+        try f.git("commit", "-q", "-m", "third")
+        let third = try f.rev("HEAD")
+        let two = try f.fetch()
+        #expect(two.commit == third)
+        #expect(two.repository == one.repository)
+        #expect(FileManager.default.fileExists(atPath: marker), "same cached repository, not a fresh clone")
+        #expect(FileManager.default.fileExists(atPath: two.root + "/new.txt"))
+        #expect(FileManager.default.fileExists(atPath: one.folder + "/app.star"), "older checkouts stay")
+        #expect(try String(contentsOfFile: f.cache + "/git/" + (one.repository as NSString).deletingLastPathComponent.split(separator: "/").last! + "/url", encoding: .utf8) == f.url + "\n")
+        let again = try f.fetch(commit: f.main)
+        #expect(!again.usedNetwork)
+        #expect(again.folder == one.folder)
+    }
+
+    @Test("progress is reported through the sink when asked")
+    func progress() throws {
+        let f = try Fixture()
+        defer { f.dir.remove() }
+        let lines = Mutex<[String]>([])
+        _ = try f.fetch(progress: .always, sink: { text in lines.withLock { $0.append(text) } })
+        let all = lines.withLock { $0 }.joined()
+        #expect(all.contains("Fetching \(f.url): 100%"))
+        #expect(all.hasSuffix("\n"))
+        let quiet = Mutex<[String]>([])
+        _ = try f.fetch(branch: "dev", progress: .never, sink: { text in quiet.withLock { $0.append(text) } })
+        #expect(quiet.withLock { $0 }.isEmpty)
+    }
+
+    @Test("credentials in the URL never appear in diagnostics")
+    func credentialsHidden() throws {
+        let f = try Fixture()
+        defer { f.dir.remove() }
+        let found = diagnostics { _ = try f.fetch("https://user:supersecret@127.0.0.1:9/o/r.git") }
+        #expect(!found.isEmpty)
+        #expect(!found.map(\.rendered).joined().contains("supersecret"))
+        #expect(found.first?.location == .flag("source", "https://127.0.0.1:9/o/r.git"))
+    }
+
+    @Test("the resolver fetches git sources into the configured cache")
+    func resolver() throws {
+        let f = try Fixture()
+        defer { f.dir.remove() }
+        let resolver = SourceResolver(environment: ["OPENRUN_CACHE_DIR": f.cache], progress: .never)
+        let resolved = try resolver.resolve(f.url + "//apps/web", branch: "dev", workingDirectory: f.dir.path)
+        #expect(resolved.commit == f.dev)
+        #expect(resolved.root?.hasPrefix(f.cache + "/git/") == true)
+        #expect(resolved.display == f.url + "//apps/web@" + f.dev)
+        #expect(try resolved.listing().files.map(\.path) == ["app.star"])
+    }
+
+    @Test("cache folder from the environment")
+    func cacheDirectory() {
+        #expect(SourceCache.directory(environment: ["OPENRUN_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x", "HOME": "/h"]) == "/c")
+        #expect(SourceCache.directory(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"]) == "/x/openrun")
+        #expect(SourceCache.directory(environment: ["OPENRUN_CACHE_DIR": "", "HOME": "/h"]) == "/h/.cache/openrun")
+    }
+}
