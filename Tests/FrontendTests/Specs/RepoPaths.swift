@@ -1,0 +1,39 @@
+import Foundation
+
+/// Paths in the source tree, found from this file's location (`#filePath`).
+enum RepoPaths {
+    /// The repository root.
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Specs
+        .deletingLastPathComponent()  // FrontendTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()
+
+    static var specs: URL { root.appendingPathComponent("specs") }
+
+    /// The Python with the reference implementations: `OPENRUN_PYTHON`, else
+    /// `<repo>/.venv/bin/python`; nil when neither exists.
+    static var python: String? {
+        if let p = ProcessInfo.processInfo.environment["OPENRUN_PYTHON"], !p.isEmpty,
+           FileManager.default.isExecutableFile(atPath: p) {
+            return p
+        }
+        let venv = root.appendingPathComponent(".venv/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }
+
+    /// Runs a program and returns its exit status and combined output.
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
