@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 /// `openrun inspect`: look inside the compiler.
@@ -14,7 +15,9 @@ struct InspectCommand: AsyncParsableCommand {
         @OptionGroup var app: AppOptions
 
         func run() async throws {
-            throw NotYetAvailable(command: "inspect ir", issue: "issue #5 (app model)").fail()
+            guard let compiled = await app.compile() else { throw ExitCode(1) }
+            defer { compiled.cleanup() }
+            FileHandle.standardOutput.write(try compiled.ir.encodeJSON())
         }
     }
 

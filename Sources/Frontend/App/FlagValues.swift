@@ -86,13 +86,3 @@ package struct AppPath: Hashable, Sendable {
         return true
     }
 }
-
-extension String {
-    /// The string without leading and trailing spaces and tabs.
-    package func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
-    }
-}

@@ -82,7 +82,7 @@ public enum IRValue: Hashable, Sendable {
         return String(d)
     }
 
-    static func writeJSONString(_ s: String, into out: inout String) {
+    static func writeJSONString(_ s: String, into out: inout String, escapeHTML: Bool = true) {
         out += "\""
         for u in s.unicodeScalars {
             switch u {
@@ -91,9 +91,9 @@ public enum IRValue: Hashable, Sendable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "<": out += "\\u003c"   // as Go's encoding/json does
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
+            case "<" where escapeHTML: out += "\\u003c"   // as Go's encoding/json does
+            case ">" where escapeHTML: out += "\\u003e"
+            case "&" where escapeHTML: out += "\\u0026"
             default:
                 if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 {
                     let hex = String(u.value, radix: 16)

@@ -1,19 +1,19 @@
-import IR
+
 
 /// A strict JSON (RFC 8259) reader producing `IRValue`s, for LIST and DICT
 /// params given on the command line. Object keys keep their order; a
 /// duplicate key is an error. Errors name the byte offset they occur at.
-package struct JSONValueReader {
-    package struct Failure: Error, Equatable {
-        package var offset: Int
-        package var message: String
+public struct JSONValueReader {
+    public struct Failure: Error, Equatable {
+        public var offset: Int
+        public var message: String
     }
 
     private let bytes: [UInt8]
     private var i = 0
     private var depth = 0
 
-    package static func parse(_ text: String) -> Result<IRValue, Failure> {
+    public static func parse(_ text: String) -> Result<IRValue, Failure> {
         var r = JSONValueReader(bytes: Array(text.utf8))
         do {
             r.skipSpace()
