@@ -1,0 +1,69 @@
+@testable import Frontend
+import Foundation
+import IR
+import Testing
+
+/// One app compiled for the golden IR: a bundled spec with a fixture source and flags.
+struct IRCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var source: String
+    var appPath = "/app"
+    var params: [String] = []
+    var buildArgs: [String] = []
+    var containerOptions: [String] = []
+    var volumes: [String] = []
+    var testDescription: String { name }
+}
+
+@Suite("Golden IR of every bundled spec")
+struct GoldenIRTests {
+    static let fixtures = "Tests/Fixtures/apps"
+
+    static let cases: [IRCase] = [
+        IRCase(name: "container", source: "\(fixtures)/container-app", params: ["app_name=Busybox"], volumes: ["cache:/cache"]),
+        IRCase(name: "go", source: "\(fixtures)/go-hello", appPath: "/goapp", params: ["port=8080", "APP_ARGS=-addr 0.0.0.0:8080"]),
+        IRCase(name: "image", source: "-", appPath: "nginxapp.localhost:/", params: ["image=nginx", "port=80"]),
+        IRCase(name: "image-cmd", source: "-", params: ["image=busybox:1.36"]),
+        IRCase(name: "java-spring-boot", source: "\(fixtures)/java-spring", containerOptions: ["memory=1g"]),
+        IRCase(name: "js-hono", source: "\(fixtures)/js-hono", appPath: "hono.localhost:/"),
+        IRCase(name: "proxy", source: "-", params: ["url=https://example.com", "response_headers={\"X-Frame-Options\": \"DENY\"}"]),
+        IRCase(name: "python-asgi", source: "\(fixtures)/python-asgi"),
+        IRCase(name: "python-fasthtml", source: "\(fixtures)/python-asgi", appPath: "fasthtmlapp.localhost:/",
+               params: ["APP_MODULE=basic_ws:app"], buildArgs: ["PYTHON_VERSION=3.11.1"], containerOptions: ["cpus=2"]),
+        IRCase(name: "python-flask", source: "examples/hello-flask", appPath: "/hello"),
+        IRCase(name: "python-gradio", source: "\(fixtures)/python-gradio"),
+        IRCase(name: "python-nicegui", source: "\(fixtures)/python-nicegui"),
+        IRCase(name: "python-reflex", source: "\(fixtures)/python-reflex", appPath: "reflex.localhost:/"),
+        IRCase(name: "python-shiny", source: "\(fixtures)/python-shiny"),
+        IRCase(name: "python-streamlit", source: "\(fixtures)/python-streamlit", appPath: "/streamlit_app",
+               params: ["db_password={{secret \"DB_PASSWORD\"}}"]),
+        IRCase(name: "python-streamlit-poetry", source: "\(fixtures)/streamlit-poetry"),
+        IRCase(name: "python-wsgi", source: "\(fixtures)/python-wsgi", params: ["APP_MODULE=app:app"]),
+        IRCase(name: "static", source: "\(fixtures)/static-site", appPath: "/site"),
+        IRCase(name: "static_disk", source: "\(fixtures)/static-site", appPath: "/disk"),
+        IRCase(name: "static_single", source: "\(fixtures)/static-site", appPath: "/single", params: ["index=index.html"]),
+    ]
+
+    @Test("every bundled spec has a golden IR case")
+    func everySpecCovered() {
+        #expect(Set(Self.cases.map(\.name)) == Set(BundledSpecs.names))
+    }
+
+    @Test("IR matches golden/ir/<spec>/ir.json", arguments: cases)
+    func golden(_ c: IRCase) throws {
+        let diags = Diagnostics()
+        var r = AppCompiler.Request(source: c.source, workingDirectory: Golden.repositoryRoot.path,
+                                    environment: ["HOME": "/nonexistent", "OPENRUN_CACHE_DIR": FileManager.default.temporaryDirectory.path + "/openrun-test-cache"])
+        r.appPath = c.appPath
+        r.spec = c.name
+        r.params = c.params
+        r.buildArgs = c.buildArgs
+        r.containerOptions = c.containerOptions
+        r.volumes = c.volumes
+        let compiled = try #require(AppCompiler.compile(r, into: diags), "\(diags.rendered)")
+        defer { compiled.cleanup() }
+        #expect(diags.all.isEmpty, "\(diags.rendered)")
+        let json = String(decoding: try compiled.ir.encodeJSON(), as: UTF8.self)
+        try Golden.check(["ir.json": json], against: "golden/ir/\(c.name)")
+    }
+}
