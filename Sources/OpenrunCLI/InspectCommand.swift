@@ -15,7 +15,7 @@ struct InspectCommand: AsyncParsableCommand {
         @OptionGroup var app: AppOptions
 
         func run() async throws {
-            guard let compiled = await app.compile() else { throw ExitCode(1) }
+            guard let compiled = app.compile() else { throw ExitCode(1) }
             defer { compiled.cleanup() }
             FileHandle.standardOutput.write(try compiled.ir.encodeJSON())
         }

@@ -45,12 +45,29 @@ package enum AppCompiler {
     }
 
     /// Compiles one app; every problem is reported to `diags`; nil if any was an error.
+    ///
+    /// Runs on its own thread with a large stack, so Starlark's recursion
+    /// limit (not the caller's stack size) decides how deep app.star may go.
     package static func compile(_ request: Request, into diags: Diagnostics) -> Compiled? {
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: Compiled?
+        let thread = Thread {
+            result = compileOnThisThread(request, into: diags)
+            done.signal()
+        }
+        thread.stackSize = 512 << 20
+        thread.start()
+        done.wait()
+        return result
+    }
+
+    static func compileOnThisThread(_ request: Request, into diags: Diagnostics) -> Compiled? {
         var temporary: [String] = []
         var ok = false
         defer { if !ok { for f in temporary { FileIO.removeTree(f) } } }
 
         let appPath = AppPath.parse(request.appPath, location: .flag("app-path", request.appPath), into: diags)
+        let flags = UserFlags.parse(buildArgs: request.buildArgs, volumes: request.volumes, containerOptions: request.containerOptions, into: diags)
 
         // The spec: a bundled name or a folder.
         var specRoot: String?
@@ -85,7 +102,7 @@ package enum AppCompiler {
         } catch {
             diags.absorb(error)
         }
-        guard let resolved, let appPath, !diags.hasErrors else { return nil }
+        guard let resolved, let appPath, specInfo != nil || request.spec == nil else { return nil }
 
         let context: BuildContext
         let contextDigest: String
@@ -100,7 +117,10 @@ package enum AppCompiler {
 
         let appURL = "http://\(appPath.domain ?? "localhost"):25222\(appPath.path)"
 
-        // params.star (optional), then the params themselves.
+        // params.star (optional), then the params themselves. Flag mistakes
+        // found so far don't stop this; param mistakes stop before app.star
+        // (which would only fail again reading the param).
+        let errorsBeforeParams = diags.errors.count
         var declared: [ParamDeclaration] = []
         if let bytes = files.read("params.star") {
             guard let d = ParamsStarHost.run(file: context.displayPath(of: "params.star"), source: bytes, appURL: appURL, diags: diags,
@@ -108,7 +128,7 @@ package enum AppCompiler {
             declared = d
         }
         let params = ParamResolver.resolve(declared: declared, flags: request.params, into: diags)
-        guard !diags.hasErrors else { return nil }
+        guard diags.errors.count == errorsBeforeParams else { return nil }
 
         // app.star.
         guard let appStar = files.read("app.star") else {
@@ -128,9 +148,7 @@ package enum AppCompiler {
             source: source, spec: specInfo, files: files,
             parseContainerfile: { path, bytes, args, diags in containerfileFacts(path: context.displayPath(of: path), bytes: bytes, buildArgs: args, into: diags) },
             contextDigest: contextDigest, appURL: appURL)
-        input.buildArgFlags = request.buildArgs
-        input.volumeFlags = request.volumes
-        input.containerOptionFlags = request.containerOptions
+        input.flags = flags
         guard let ir = AppLowering.lower(input, into: diags) else { return nil }
         ok = true
         return Compiled(ir: ir, context: context, temporaryFolders: temporary)

@@ -15,9 +15,8 @@ package enum AppLowering {
         package var files: (any AppFileLookup)?
         /// Parses a Containerfile (path in the context, bytes) into facts, reporting problems.
         package var parseContainerfile: @Sendable (String, [UInt8], [String: String], Diagnostics) -> ContainerfileFacts?
-        package var buildArgFlags: [String] = []
-        package var volumeFlags: [String] = []
-        package var containerOptionFlags: [String] = []
+        /// `--carg`, `--cvol`, `--copt`, already checked.
+        package var flags = UserFlags()
         /// SHA-256 of the build context (source + spec files).
         package var contextDigest: String
         /// The app's URL (`CL_APP_URL`, `ace.config("_app_url")`).
@@ -55,8 +54,7 @@ package enum AppLowering {
         } else if decl.staticOnly {
             (image, container) = lowerStatic(input, into: diags)
         } else {
-            let options = ContainerOptions.parse(input.containerOptionFlags, into: diags)
-            if !input.volumeFlags.isEmpty || !input.buildArgFlags.isEmpty || options != ContainerOptions() {
+            if !input.flags.isEmpty {
                 diags.warning("container.flags-unused", "--carg, --cvol and --copt have no effect: this app runs no container", at: decl.location)
             }
         }
@@ -129,7 +127,7 @@ package enum AppLowering {
     // MARK: Container
 
     static func lowerContainer(_ config: ContainerConfig, _ input: Input, into diags: Diagnostics) -> (ImageIR?, ContainerIR?) {
-        let options = ContainerOptions.parse(input.containerOptionFlags, into: diags)
+        let options = input.flags.containerOptions
         guard config.port >= 0 else {
             diags.error("container.port-invalid", "port must be an integer higher than or equal to zero", at: config.location)
             return (nil, nil)
@@ -149,7 +147,7 @@ package enum AppLowering {
                 return (nil, nil)
             }
             image = .pull(PullImage(reference: ref, location: config.location))
-            if !input.buildArgFlags.isEmpty {
+            if !input.flags.buildArgs.isEmpty {
                 diags.warning("container.cargs-unused", "--carg has no effect: the app runs the image \(ref) and builds nothing", at: config.location)
             }
         } else {
@@ -237,9 +235,7 @@ package enum AppLowering {
         }
         for (k, v, loc) in config.cargs { args[k] = BuildArg(name: k, value: v, origin: .appStar, location: loc) }
         let declaredNames = Set(declared.map(\.name))
-        let scratch = Diagnostics()
-        for raw in input.buildArgFlags {
-            guard let kv = KeyValueFlag.parse(flag: "--carg", raw, into: diags ?? scratch) else { continue }
+        for kv in input.flags.buildArgs {
             if let diags, !declared.isEmpty, !declaredNames.contains(kv.key) {
                 diags.warning("container.carg-undeclared", "build arg \(kv.key) is not declared by an ARG in the Containerfile; the build ignores it", at: kv.location)
             }
@@ -272,7 +268,7 @@ package enum AppLowering {
     static func lowerVolumes(_ config: ContainerConfig, facts: ContainerfileFacts, _ input: Input, into diags: Diagnostics) -> [VolumeIR] {
         var declarations: [(String, VolumeIR.Origin, SourceLocation?)] = []
         declarations += facts.volumes.map { ($0.0, .containerfile, $0.1) }
-        declarations += input.volumeFlags.map { ($0, .flag, SourceLocation.flag("--cvol", $0)) }
+        declarations += input.flags.volumes.map { ($0, .flag, SourceLocation.flag("--cvol", $0)) }
         declarations += config.volumes.map { ($0.0, .appStar, $0.1) }
         // Exact duplicates are dropped (first kept); a plain X is dropped when cl_secret:X is present.
         let secretBodies = Set(declarations.compactMap { $0.0.hasPrefix("cl_secret:") ? String($0.0.dropFirst("cl_secret:".count)) : nil })
@@ -384,7 +380,7 @@ package enum AppLowering {
         let image = ImageIR.build(BuildImage(containerfile: StaticSite.containerfileName, containerfileOrigin: .generated,
                                              generatedContainerfile: containerfile, contextDigest: input.contextDigest,
                                              buildArgs: buildArgs, tag: tag, baseImages: [StaticSite.defaultBaseImage], location: decl.location))
-        let options = ContainerOptions.parse(input.containerOptionFlags, into: diags)
+        let options = input.flags.containerOptions
         let container = ContainerIR(port: StaticSite.port, portOrigin: .config, scheme: "http", healthPath: "/", lifetime: .app,
                                     env: lowerEnvironment(input, port: StaticSite.port, into: diags),
                                     volumes: [], resources: options.resources, engineFlags: options.engineFlags,

@@ -85,15 +85,16 @@ struct AppLoweringTests {
 
     @Test("--carg over cargs over ARG defaults; a changed arg changes the tag")
     func buildArgs() throws {
+        let diags0 = Diagnostics()
         let files = MemoryFiles(spec: ["Containerfile": "ARG A=1\nARG B=1\nARG C=1\nEXPOSE 80"])
         let decl = containerApp { $0.cargs = [("B", "2", nil), ("C", "2", nil)] }
-        let (inp, diags) = input(decl, files: files) { $0.buildArgFlags = ["C=3", "UNDECLARED=x"] }
+        let (inp, diags) = input(decl, files: files) { $0.flags = UserFlags.parse(buildArgs: ["C=3", "UNDECLARED=x"], into: diags0) }
         let ir = try #require(AppLowering.lower(inp, into: diags), "\(diags.rendered)")
         guard case .build(let b)? = ir.image else { Issue.record("not a build"); return }
         #expect(b.buildArgs.map { "\($0.name)=\($0.value) \($0.origin.rawValue)" } == ["A=1 containerfile", "B=2 cargs", "C=3 flag", "UNDECLARED=x flag"])
         #expect(b.containerfileOrigin == .spec)
         #expect(diags.warnings.map(\.id) == ["container.carg-undeclared"])
-        let (inp2, diags2) = input(decl, files: files) { $0.buildArgFlags = ["C=4"] }
+        let (inp2, diags2) = input(decl, files: files) { $0.flags = UserFlags.parse(buildArgs: ["C=4"], into: diags0) }
         guard case .build(let b2)? = AppLowering.lower(inp2, into: diags2)?.image else { Issue.record("not a build"); return }
         #expect(b2.tag != b.tag)
     }
@@ -134,9 +135,10 @@ struct AppLoweringTests {
 
     @Test("volumes: VOLUME, then --cvol, then config; duplicates and plain twins of cl_secret dropped")
     func volumes() throws {
+        let diags0 = Diagnostics()
         let files = MemoryFiles(source: ["Containerfile": "EXPOSE 80\nVOLUME /data", "s.tmpl": "x"])
         let decl = containerApp { $0.volumes = [("/data", nil), ("cl_secret:s.tmpl:/etc/s", nil), ("cache:/cache", nil)] }
-        let (inp, diags) = input(decl, files: files) { $0.volumeFlags = ["s.tmpl:/etc/s", "./files:/files:ro"] }
+        let (inp, diags) = input(decl, files: files) { $0.flags = UserFlags.parse(volumes: ["s.tmpl:/etc/s", "./files:/files:ro"], into: diags0) }
         let ir = try #require(AppLowering.lower(inp, into: diags), "\(diags.rendered)")
         #expect(ir.container?.volumes.map { "\($0.kind.rawValue) \($0.target) \($0.origin.rawValue)" } == [
             "anonymous /data containerfile", "bind /files flag", "secretFile /etc/s config", "named /cache config",

@@ -14,12 +14,16 @@ enum Golden {
 
     static var updating: Bool { ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" }
 
-    static func check(_ files: [String: String], against folder: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    /// `exclusive`: the folder holds only golden files, so files not generated
+    /// are stale (reported; removed on update). Pass false for folders that
+    /// also hold a case's inputs.
+    static func check(_ files: [String: String], against folder: String, exclusive: Bool = true,
+                      sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         let dir = repositoryRoot.appendingPathComponent(folder)
         let fm = FileManager.default
         if updating {
             try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-            for path in existingFiles(in: dir) where files[path] == nil {
+            for path in existingFiles(in: dir) where exclusive && files[path] == nil {
                 try fm.removeItem(at: dir.appendingPathComponent(path))
             }
             for (path, text) in files {
@@ -30,7 +34,7 @@ enum Golden {
             Issue.record("UPDATE_GOLDEN=1: rewrote \(folder); run again without it", sourceLocation: sourceLocation)
             return
         }
-        let expectedPaths = Set(existingFiles(in: dir))
+        let expectedPaths = exclusive ? Set(existingFiles(in: dir)) : []
         for path in expectedPaths.subtracting(files.keys).sorted() {
             Issue.record("\(folder)/\(path) is in golden/ but was not generated (UPDATE_GOLDEN=1 to accept)", sourceLocation: sourceLocation)
         }

@@ -7,6 +7,9 @@ package final class AppStarHost {
     /// Reads a `.star` file for `load()` (path relative to the app root), nil if absent.
     package typealias FileReader = (String) -> [UInt8]?
 
+    /// Starlark call depth allowed in app.star (AppCompiler runs on a 512 MiB stack).
+    static let maxDepth = 1_000
+
     let params: [ParamIR]
     let appURL: String
     let branch: String?
@@ -33,7 +36,7 @@ package final class AppStarHost {
         do {
             globals = try thread.exec(filename: file, source: source, predeclared: predeclared(), options: .appStar)
         } catch {
-            diags.emit(error.diagnostic)
+            diags.emit(error.compactDiagnostic)
             return nil
         }
         guard let app = globals["app"] else {
@@ -51,6 +54,8 @@ package final class AppStarHost {
     func makeThread(maxSteps: Int) -> Starlark.Thread {
         let thread = Starlark.Thread()
         thread.maxSteps = maxSteps
+        thread.maxDepth = Self.maxDepth
+        thread.stackBudget = 256 << 20
         let printHandler = self.printHandler
         thread.print = { _, line in printHandler(line) }
         thread.load = { [unowned self] module, from in try self.load(module, from: from, maxSteps: maxSteps) }

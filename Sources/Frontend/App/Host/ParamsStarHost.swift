@@ -67,12 +67,14 @@ package enum ParamsStarHost {
         for t in ParamIR.ParamType.allCases { predeclared[t.rawValue] = .str(t.rawValue) }
         let thread = Starlark.Thread()
         thread.maxSteps = maxSteps
+        thread.maxDepth = AppStarHost.maxDepth
+        thread.stackBudget = 256 << 20
         thread.print = { _, line in print(line) }
         thread.load = { module, _ in throw Starlark.EvalError("load(\"\(module)\") is not allowed in params.star") }
         do {
             _ = try thread.exec(filename: file, source: source, predeclared: predeclared, options: .core)
         } catch {
-            diags.emit(error.diagnostic)
+            diags.emit(error.compactDiagnostic)
             return nil
         }
         return declarations

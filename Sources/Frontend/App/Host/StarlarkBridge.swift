@@ -55,3 +55,24 @@ extension IRValue {
 func makeStarlarkDict(_ entries: [(Starlark.Value, Starlark.Value)]) -> Starlark.Value {
     .dict((try? Starlark.Dict(entries)) ?? Starlark.Dict())
 }
+
+extension Starlark.Error {
+    /// The error as a diagnostic for app.star/params.star users: like
+    /// `diagnostic`, but a run of identical frames (deep recursion) becomes
+    /// one note saying how often it repeats.
+    var compactDiagnostic: Diagnostic {
+        var d = diagnostic
+        var notes: [Diagnostic.Note] = []
+        var i = 0
+        while i < d.notes.count {
+            var j = i + 1
+            while j < d.notes.count, d.notes[j] == d.notes[i] { j += 1 }
+            let repeats = j - i
+            notes.append(repeats > 2 ? Diagnostic.Note("\(d.notes[i].message) (\(repeats) times)", at: d.notes[i].location) : d.notes[i])
+            if repeats == 2 { notes.append(d.notes[i]) }
+            i = j
+        }
+        d.notes = notes
+        return d
+    }
+}
