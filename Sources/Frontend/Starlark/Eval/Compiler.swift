@@ -161,8 +161,10 @@ extension Starlark {
                     do {
                         members = try loader(module, fr.code.lines.file)
                     } catch let e as Starlark.Error {
-                        if e.kind == .runtime || e.kind == .budget, !e.message.hasPrefix("cannot load") { throw e }
+                        if e.kind == .budget { throw e }
                         throw fr.locate(EvalError("cannot load \(module): \(e.description)"), moduleOffset)
+                    } catch let e as EvalError {
+                        throw fr.locate(EvalError(e.message.hasPrefix("cannot load") ? e.message : "cannot load \(module): \(e.message)"), moduleOffset)
                     } catch {
                         throw fr.locate(EvalError("cannot load \(module): \(error)"), moduleOffset)
                     }
@@ -795,15 +797,15 @@ extension Starlark {
             for (k, v) in kwargs {
                 if let i = code.paramNames.firstIndex(of: k) {
                     if fr.locals[i] != nil {
-                        throw EvalError("function \(name) got multiple values for parameter \(k)")
+                        throw EvalError("function \(name) got multiple values for parameter \"\(k)\"")
                     }
                     fr.locals[i] = v
                 } else if let kd = kwdict {
                     let kv = Value.str(k)
-                    if kd.get(kv) != nil { throw EvalError("function \(name) got multiple values for parameter \(k)") }
+                    if kd.get(kv) != nil { throw EvalError("function \(name) got multiple values for parameter \"\(k)\"") }
                     try kd.set(kv, v)
                 } else {
-                    throw EvalError("function \(name) got an unexpected keyword argument \(k)")
+                    throw EvalError("function \(name) got an unexpected keyword argument \"\(k)\"")
                 }
             }
             var missing: [String] = []

@@ -39,7 +39,7 @@ extension Starlark {
                 if j >= n { throw EvalError("incomplete format key") }
                 let key = Value.string(Array(format[(i + 1)..<j]))
                 guard let d = mapping else { throw EvalError("format requires a mapping") }
-                guard let v = try d.lookup(key) else { throw EvalError("key \(key.repr) not in dict") }
+                guard let v = try d.lookup(key) else { throw EvalError("key not found: \(String(decoding: format[(i + 1)..<j], as: UTF8.self))") }
                 arg = v
                 i = j + 1
                 if i >= n { throw EvalError("incomplete format") }
@@ -75,7 +75,7 @@ extension Starlark {
                 switch arg {
                 case .float(let f): d = f
                 case .int(let v): d = Double(v)
-                case .bigInt(let v): d = Double(v.value)
+                case .bigInt(let v): d = Starlark.bigToDouble(v.value)
                 default: throw EvalError("%\(Character(Unicode.Scalar(conv))) format requires float, not \(arg.typeName)")
                 }
                 out += Array(Printer.formatFloat(d, conv: Character(Unicode.Scalar(conv))).utf8)

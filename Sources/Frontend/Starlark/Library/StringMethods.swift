@@ -42,9 +42,7 @@ extension Starlark.Methods {
                 while i < s.count && isSpace(s[i]) { i += 1 }
                 if i >= s.count { break }
                 if maxsplit >= 0 && words.count == maxsplit {
-                    var j = s.count
-                    while j > i && isSpace(s[j - 1]) { j -= 1 }
-                    words.append(Array(s[i..<j]))
+                    words.append(Array(s[i...]))
                     break
                 }
                 var j = i
@@ -59,9 +57,7 @@ extension Starlark.Methods {
             while i > 0 && isSpace(s[i - 1]) { i -= 1 }
             if i == 0 { break }
             if maxsplit >= 0 && words.count == maxsplit {
-                var j = 0
-                while j < i && isSpace(s[j]) { j += 1 }
-                words.append(Array(s[j..<i]))
+                words.append(Array(s[..<i]))
                 break
             }
             var j = i
@@ -76,8 +72,8 @@ extension Starlark.Methods {
         let x = try Starlark.unpackPositional(name, a, k, min: 0, max: 1)
         let s = recvString(r)
         var lo = 0, hi = s.count
-        if let cv = x.first, !cv.isNone {
-            let cs = Set(scalars(try Arg.string(cv, name, "cutset")))
+        if let cv = x.first {
+            let cs = Set(scalars(try Arg.string(cv, name, "1")))
             let sc = scalars(s)
             var l = 0, h = sc.count
             if left { while l < h && cs.contains(sc[l]) { l += 1 } }
@@ -131,7 +127,7 @@ extension Starlark.Methods {
         guard let sepv = p[0], !sepv.isNone else {
             return .list(Starlark.List(splitWhitespace(s, maxsplit, fromRight: fromRight)))
         }
-        let sep = try Arg.string(sepv, name, "sep")
+        guard case .string(let sep) = sepv else { throw EvalError("\(name): got \(sepv.typeName) for separator, want string") }
         if sep.isEmpty { throw EvalError("\(name): empty separator") }
         var parts: [[UInt8]] = []
         if !fromRight {
@@ -340,9 +336,8 @@ extension Starlark.Methods {
             var lines: [Value] = []
             var i = 0, start = 0
             while i < s.count {
-                if s[i] == 10 || s[i] == 13 {
-                    var end = i + 1
-                    if s[i] == 13 && i + 1 < s.count && s[i + 1] == 10 { end += 1 }
+                if s[i] == 10 {
+                    let end = i + 1
                     lines.append(.string(Array(s[start..<(keep ? end : i)])))
                     i = end
                     start = end
