@@ -251,6 +251,8 @@ extension Starlark {
                 return (s.elems, { s.iterCount -= 1 })
             case .range(let r):
                 return ((0..<r.count).map { .int(r[$0]) }, {})
+            case .object(let o) where o is StarlarkIterable:
+                return ((o as! StarlarkIterable).elements, {})
             default:
                 throw fr.locate(EvalError("\(seq.typeName) value is not iterable"), off)
             }
@@ -264,6 +266,7 @@ extension Starlark {
             case .dict(let d): return d.keys
             case .set(let s): return s.elems
             case .range(let r): return (0..<r.count).map { .int(r[$0]) }
+            case .object(let o) where o is StarlarkIterable: return (o as! StarlarkIterable).elements
             default: throw EvalError("got \(v.typeName), want iterable")
             }
         }
@@ -271,6 +274,7 @@ extension Starlark {
         static func isIterable(_ v: Value) -> Bool {
             switch v {
             case .list, .tuple, .dict, .set, .range: return true
+            case .object(let o): return o is StarlarkIterable
             default: return false
             }
         }

@@ -43,7 +43,7 @@ extension Starlark {
             "elems": { _, r, a, k in
                 _ = try unpackPositional("elems", a, k, min: 0, max: 0)
                 guard case .bytes(let b) = r else { return .none }
-                return .list(List(b.value.map { .int(Int($0)) }))
+                return .object(SequenceView(type: "bytes.elems", repr: "\(r.repr).elems()", elements: b.value.map { .int(Int($0)) }))
             },
         ]
 

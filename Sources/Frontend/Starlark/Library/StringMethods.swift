@@ -32,6 +32,10 @@ extension Starlark.Methods {
         return out
     }
 
+    static func view(_ type: String, _ recv: Value, _ method: String, _ elems: [Value]) -> Value {
+        .object(Starlark.SequenceView(type: type, repr: "\(recv.repr).\(method)()", elements: elems))
+    }
+
     static func isSpace(_ c: UInt8) -> Bool { c == 32 || (c >= 9 && c <= 13) }
 
     static func splitWhitespace(_ s: [UInt8], _ maxsplit: Int, fromRight: Bool) -> [Value] {
@@ -195,19 +199,19 @@ extension Starlark.Methods {
         },
         "elems": { _, r, a, k in
             _ = try Starlark.unpackPositional("elems", a, k, min: 0, max: 0)
-            return .list(Starlark.List(recvString(r).map { .string([$0]) }))
+            return view("string.elems", r, "elems", recvString(r).map { .string([$0]) })
         },
         "elem_ords": { _, r, a, k in
             _ = try Starlark.unpackPositional("elem_ords", a, k, min: 0, max: 0)
-            return .list(Starlark.List(recvString(r).map { .int(Int($0)) }))
+            return view("string.elems", r, "elem_ords", recvString(r).map { .int(Int($0)) })
         },
         "codepoints": { _, r, a, k in
             _ = try Starlark.unpackPositional("codepoints", a, k, min: 0, max: 0)
-            return .list(Starlark.List(scalars(recvString(r)).map { .str(String($0)) }))
+            return view("string.codepoints", r, "codepoints", scalars(recvString(r)).map { .str(String($0)) })
         },
         "codepoint_ords": { _, r, a, k in
             _ = try Starlark.unpackPositional("codepoint_ords", a, k, min: 0, max: 0)
-            return .list(Starlark.List(scalars(recvString(r)).map { .int(Int($0.value)) }))
+            return view("string.codepoints", r, "codepoint_ords", scalars(recvString(r)).map { .int(Int($0.value)) })
         },
         "endswith": { _, r, a, k in try prefixImpl("endswith", r, a, k, suffix: true) },
         "startswith": { _, r, a, k in try prefixImpl("startswith", r, a, k, suffix: false) },

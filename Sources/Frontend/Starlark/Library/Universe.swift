@@ -318,6 +318,7 @@ extension Starlark {
             case .dict(let d): d.count
             case .set(let s): s.count
             case .range(let r): r.count
+            case .object(let o): (o as? StarlarkIterable)?.elements.count
             default: nil
             }
         }
@@ -378,11 +379,11 @@ extension Starlark {
         }
 
         static func intBuiltin(_ a: [Value], _ k: [(String, Value)]) throws -> Value {
-            let p = try unpackArgs("int", a, k, ["x?", "base?"])
-            guard let x = p[0] else { return .int(0) }
+            let p = try unpackArgs("int", a, k, ["x", "base?"])
+            let x = p[0]!
             if let bv = p[1] {
+                guard case .int = bv else { throw EvalError("int: for base, got \(bv.typeName), want int") }
                 guard case .string = x else { throw EvalError("int: can't convert non-string with explicit base") }
-                _ = bv
             }
             switch x {
             case .int, .bigInt: return x
@@ -403,8 +404,26 @@ extension Starlark {
                 if let v = parseInt(s, base: explicitBase ? base : 10, explicit: explicitBase) { return v }
                 throw EvalError("int: invalid literal with base \(explicitBase ? base : 10): \(s)")
             default:
-                throw EvalError("int: got \(x.typeName), want int, float, bool, or string")
+                throw EvalError("int: cannot convert \(x.typeName) to int")
             }
+        }
+
+        /// Parses unsigned digits in any radix 2...36 (nil on a bad digit).
+        static func parseBig(_ s: String, radix: Int) -> BigInt? {
+            if s.isEmpty { return nil }
+            if let i = Int(s, radix: radix) { return BigInt(i) }
+            var v = BigInt(0)
+            var chunk = 0, chunkMul = 1
+            for ch in s {
+                guard let d = ch.hexDigitValue ?? (ch.isLetter && ch.isASCII ? Int(ch.lowercased().unicodeScalars.first!.value) - 87 : nil), d < radix else { return nil }
+                chunk = chunk * radix + d
+                chunkMul *= radix
+                if chunkMul > Int.max / 64 {
+                    v = v * BigInt(chunkMul) + BigInt(chunk)
+                    chunk = 0; chunkMul = 1
+                }
+            }
+            return v * BigInt(chunkMul) + BigInt(chunk)
         }
 
         static func parseInt(_ str: String, base b: Int, explicit: Bool) -> Value? {
@@ -424,7 +443,7 @@ extension Starlark {
                 }
             }
             if s.isEmpty || s.contains("_") || s.hasPrefix("+") || s.hasPrefix("-") { return nil }
-            guard let v = BigInt(String(s), radix: base) else { return nil }
+            guard let v = Universe.parseBig(String(s), radix: base) else { return nil }
             return .int(neg ? -v : v)
         }
     }

@@ -309,7 +309,7 @@ extension Starlark {
 
         mutating func intToken(_ digits: String, radix: Int, start: Int) throws(Starlark.Error) -> Token {
             if let v = Int(digits, radix: radix) { return make(.int, start, .int(v)) }
-            guard let b = BigInt(digits, radix: radix) else { throw error("invalid int literal", at: start) }
+            guard let b = Universe.parseBig(digits, radix: radix) else { throw error("invalid int literal", at: start) }
             return make(.int, start, .bigInt(b))
         }
 

@@ -99,8 +99,7 @@ extension Starlark {
         switch (x, y) {
         case (.int(let a), .int(let b)): return a < b ? -1 : (a > b ? 1 : 0)
         case (.float(let a), .float(let b)):
-            if a.isNaN || b.isNaN { return nil }
-            return a < b ? -1 : (a > b ? 1 : 0)
+            return floatCmp(a, b)
         default:
             if case .float(let a) = x { return numCompareFloat(a, y).map { $0 } }
             if case .float(let b) = y { return numCompareFloat(b, x).map { -$0 } }
@@ -109,8 +108,18 @@ extension Starlark {
         }
     }
 
+    /// go.starlark.net's total order on floats: NaN equals itself and exceeds +Inf.
+    static func floatCmp(_ a: Double, _ b: Double) -> Int {
+        if a > b { return 1 }
+        if a < b { return -1 }
+        if a == b { return 0 }
+        if a == a { return -1 }
+        if b == b { return 1 }
+        return 0
+    }
+
     static func numCompareFloat(_ a: Double, _ y: Value) -> Int? {
-        if a.isNaN { return nil }
+        if a.isNaN { return 1 }
         if a.isInfinite { return a > 0 ? 1 : -1 }
         let bi = y.asBigInt!
         let fl = a.rounded(.down)
