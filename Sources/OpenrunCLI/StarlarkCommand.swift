@@ -54,7 +54,7 @@ struct StarlarkCommand: AsyncParsableCommand {
         do {
             _ = try runner.run(path: file)
         } catch {
-            Terminal.stderr("\(error.location): \(error.message)")
+            for m in error.allMessages { Terminal.stderr(m) }
             if !error.backtrace.isEmpty { Terminal.stderr(error.backtraceText) }
             return 1
         }

@@ -14,6 +14,7 @@ extension Starlark.Compiler {
         var j = i
         if j < 0 { j += n }
         if j < 0 || j >= n {
+            if n == 0 { throw EvalError("index \(i) out of range: empty \(type)") }
             throw EvalError("\(type) index \(i) out of range [\(-n):\(n - 1)]")
         }
         return j
@@ -30,7 +31,7 @@ extension Starlark.Compiler {
             return .string([s[i]])
         case .bytes(let b):
             let i = try normIndex(try indexInt(k, "bytes"), b.value.count, "bytes")
-            return .int(Int(b.value[i]))
+            return .bytes(Starlark.BytesBox([b.value[i]]))
         case .range(let r):
             let i = try normIndex(try indexInt(k, "range"), r.count, "range")
             return .int(r[i])
@@ -49,6 +50,7 @@ extension Starlark.Compiler {
         case .list(let l):
             let i = try normIndex(try indexInt(k, "list"), l.elems.count, "list")
             if l.frozen { throw EvalError("cannot assign to element of frozen list") }
+            if l.iterCount > 0 { throw EvalError("cannot assign to element of list during iteration") }
             l.elems[i] = v
         case .dict(let d):
             try d.set(k, v)

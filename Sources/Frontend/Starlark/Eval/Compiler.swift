@@ -161,8 +161,10 @@ extension Starlark {
                     do {
                         members = try loader(module, fr.code.lines.file)
                     } catch let e as Starlark.Error {
-                        if e.kind == .runtime || e.kind == .budget, !e.message.hasPrefix("cannot load") { throw e }
+                        if e.kind == .budget { throw e }
                         throw fr.locate(EvalError("cannot load \(module): \(e.description)"), moduleOffset)
+                    } catch let e as EvalError {
+                        throw fr.locate(EvalError(e.message.hasPrefix("cannot load") ? e.message : "cannot load \(module): \(e.message)"), moduleOffset)
                     } catch {
                         throw fr.locate(EvalError("cannot load \(module): \(error)"), moduleOffset)
                     }
@@ -249,6 +251,8 @@ extension Starlark {
                 return (s.elems, { s.iterCount -= 1 })
             case .range(let r):
                 return ((0..<r.count).map { .int(r[$0]) }, {})
+            case .object(let o) where o is StarlarkIterable:
+                return ((o as! StarlarkIterable).elements, {})
             default:
                 throw fr.locate(EvalError("\(seq.typeName) value is not iterable"), off)
             }
@@ -262,6 +266,7 @@ extension Starlark {
             case .dict(let d): return d.keys
             case .set(let s): return s.elems
             case .range(let r): return (0..<r.count).map { .int(r[$0]) }
+            case .object(let o) where o is StarlarkIterable: return (o as! StarlarkIterable).elements
             default: throw EvalError("got \(v.typeName), want iterable")
             }
         }
@@ -269,6 +274,7 @@ extension Starlark {
         static func isIterable(_ v: Value) -> Bool {
             switch v {
             case .list, .tuple, .dict, .set, .range: return true
+            case .object(let o): return o is StarlarkIterable
             default: return false
             }
         }
@@ -795,15 +801,15 @@ extension Starlark {
             for (k, v) in kwargs {
                 if let i = code.paramNames.firstIndex(of: k) {
                     if fr.locals[i] != nil {
-                        throw EvalError("function \(name) got multiple values for parameter \(k)")
+                        throw EvalError("function \(name) got multiple values for parameter \"\(k)\"")
                     }
                     fr.locals[i] = v
                 } else if let kd = kwdict {
                     let kv = Value.str(k)
-                    if kd.get(kv) != nil { throw EvalError("function \(name) got multiple values for parameter \(k)") }
+                    if kd.get(kv) != nil { throw EvalError("function \(name) got multiple values for parameter \"\(k)\"") }
                     try kd.set(kv, v)
                 } else {
-                    throw EvalError("function \(name) got an unexpected keyword argument \(k)")
+                    throw EvalError("function \(name) got an unexpected keyword argument \"\(k)\"")
                 }
             }
             var missing: [String] = []

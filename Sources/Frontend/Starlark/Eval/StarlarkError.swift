@@ -24,6 +24,8 @@ extension Starlark {
         public var location: SourceLocation
         /// Outermost call first; the last frame is where the error happened.
         public var backtrace: [Frame]
+        /// Further errors found by the same stage (the resolver reports all it finds).
+        public var additional: [Error] = []
 
         public init(kind: Kind, message: String, location: SourceLocation, backtrace: [Frame] = []) {
             self.kind = kind
@@ -46,6 +48,9 @@ extension Starlark {
         }
 
         /// The error as an openrun diagnostic with id `starlark.<kind>`; the backtrace becomes notes.
+        /// This error and the additional ones, each as `file:line:col: message`.
+        public var allMessages: [String] { [description] + additional.map(\.description) }
+
         public var diagnostic: Diagnostic {
             let notes = backtrace.count > 1 ? backtrace.map { Diagnostic.Note("called from \($0.function)", at: $0.location) } : []
             return .error("starlark.\(kind.rawValue)", message, at: location, notes: notes)

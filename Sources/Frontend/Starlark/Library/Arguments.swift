@@ -52,10 +52,10 @@ extension Starlark {
     public static func unpackPositional(_ fname: String, _ args: [Value], _ kwargs: [(String, Value)], min: Int, max: Int) throws -> [Value] {
         if !kwargs.isEmpty { throw EvalError("\(fname): unexpected keyword arguments") }
         if args.count < min {
-            throw EvalError("\(fname): got \(args.count) argument\(args.count == 1 ? "" : "s"), want \(min < max ? "at least " : "")\(min)")
+            throw EvalError("\(fname): got \(args.count) arguments, want \(min < max ? "at least " : "")\(min)")
         }
         if args.count > max {
-            throw EvalError("\(fname): got \(args.count) argument\(args.count == 1 ? "" : "s"), want \(max > min ? "at most " : "")\(max)")
+            throw EvalError("\(fname): got \(args.count) arguments, want \(max > min ? "at most " : "")\(max)")
         }
         return args
     }
@@ -63,7 +63,7 @@ extension Starlark {
     /// Argument type conversions with go.starlark.net's error wording.
     public enum Arg {
         static func fail(_ fname: String, _ pname: String, _ v: Value, _ want: String) -> EvalError {
-            EvalError("\(fname): for parameter \(pname): got \(v.typeName), want \(want)")
+            EvalError("\(fname): for parameter \(pname.allSatisfy(\.isNumber) ? pname : "\"\(pname)\""): got \(v.typeName), want \(want)")
         }
         public static func string(_ v: Value, _ fname: String, _ pname: String) throws -> [UInt8] {
             if case .string(let s) = v { return s }

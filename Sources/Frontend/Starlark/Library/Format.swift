@@ -39,7 +39,7 @@ extension Starlark {
                 if j >= n { throw EvalError("incomplete format key") }
                 let key = Value.string(Array(format[(i + 1)..<j]))
                 guard let d = mapping else { throw EvalError("format requires a mapping") }
-                guard let v = try d.lookup(key) else { throw EvalError("key \(key.repr) not in dict") }
+                guard let v = try d.lookup(key) else { throw EvalError("key not found: \(String(decoding: format[(i + 1)..<j], as: UTF8.self))") }
                 arg = v
                 i = j + 1
                 if i >= n { throw EvalError("incomplete format") }
@@ -51,8 +51,12 @@ extension Starlark {
             let conv = format[i]
             i += 1
             switch conv {
-            case UInt8(ascii: "s"): out += arg.strBytes
-            case UInt8(ascii: "r"): out += Array(arg.repr.utf8)
+            case UInt8(ascii: "s"):
+                if case .string(let s) = arg { out += s } else { Printer.write(arg, into: &out, repr: false) }
+            case UInt8(ascii: "r"): Printer.write(arg, into: &out, repr: true)
+            case UInt8(ascii: "d") where { if case .int = arg { return true } else { return false } }(),
+                 UInt8(ascii: "i") where { if case .int = arg { return true } else { return false } }():
+                if case .int(let v) = arg { Printer.appendInt(v, into: &out) }
             case UInt8(ascii: "d"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "x"), UInt8(ascii: "X"):
                 var b: BigInt
                 switch arg {
@@ -75,7 +79,7 @@ extension Starlark {
                 switch arg {
                 case .float(let f): d = f
                 case .int(let v): d = Double(v)
-                case .bigInt(let v): d = Double(v.value)
+                case .bigInt(let v): d = Starlark.bigToDouble(v.value)
                 default: throw EvalError("%\(Character(Unicode.Scalar(conv))) format requires float, not \(arg.typeName)")
                 }
                 out += Array(Printer.formatFloat(d, conv: Character(Unicode.Scalar(conv))).utf8)
@@ -165,7 +169,13 @@ extension Starlark {
                 }
                 arg = v
             }
-            if conv == UInt8(ascii: "r") { out += Array(arg.repr.utf8) } else { out += arg.strBytes }
+            if conv == UInt8(ascii: "r") {
+                Printer.write(arg, into: &out, repr: true)
+            } else if case .string(let s) = arg {
+                out += s
+            } else {
+                Printer.write(arg, into: &out, repr: false)
+            }
         }
         return out
     }

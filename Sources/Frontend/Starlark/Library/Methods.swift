@@ -43,7 +43,7 @@ extension Starlark {
             "elems": { _, r, a, k in
                 _ = try unpackPositional("elems", a, k, min: 0, max: 0)
                 guard case .bytes(let b) = r else { return .none }
-                return .list(List(b.value.map { .int(Int($0)) }))
+                return .object(SequenceView(type: "bytes.elems", repr: "\(r.repr).elems()", elements: b.value.map { .int(Int($0)) }))
             },
         ]
 
@@ -98,12 +98,7 @@ extension Starlark {
                 let n = l.elems.count
                 var i = n - 1
                 if let iv = x.first { i = try Arg.int(iv, "pop", "index") }
-                let orig = i
-                if i < 0 { i += n }
-                if i < 0 || i >= n {
-                    if n == 0 && x.isEmpty { throw EvalError("pop: list is empty") }
-                    throw EvalError("pop: index \(orig) out of range [\(-n):\(n - 1)]")
-                }
+                do { i = try Starlark.Compiler.normIndex(i, n, "list") } catch let e as EvalError { throw EvalError("pop: \(e.message)") }
                 do { try l.checkMutable("pop from") } catch let e as EvalError { throw EvalError("pop: \(e.message)") }
                 return l.elems.remove(at: i)
             },

@@ -32,6 +32,10 @@ extension Starlark.Methods {
         return out
     }
 
+    static func view(_ type: String, _ recv: Value, _ method: String, _ elems: [Value]) -> Value {
+        .object(Starlark.SequenceView(type: type, repr: "\(recv.repr).\(method)()", elements: elems))
+    }
+
     static func isSpace(_ c: UInt8) -> Bool { c == 32 || (c >= 9 && c <= 13) }
 
     static func splitWhitespace(_ s: [UInt8], _ maxsplit: Int, fromRight: Bool) -> [Value] {
@@ -42,9 +46,7 @@ extension Starlark.Methods {
                 while i < s.count && isSpace(s[i]) { i += 1 }
                 if i >= s.count { break }
                 if maxsplit >= 0 && words.count == maxsplit {
-                    var j = s.count
-                    while j > i && isSpace(s[j - 1]) { j -= 1 }
-                    words.append(Array(s[i..<j]))
+                    words.append(Array(s[i...]))
                     break
                 }
                 var j = i
@@ -59,9 +61,7 @@ extension Starlark.Methods {
             while i > 0 && isSpace(s[i - 1]) { i -= 1 }
             if i == 0 { break }
             if maxsplit >= 0 && words.count == maxsplit {
-                var j = 0
-                while j < i && isSpace(s[j]) { j += 1 }
-                words.append(Array(s[j..<i]))
+                words.append(Array(s[..<i]))
                 break
             }
             var j = i
@@ -76,8 +76,8 @@ extension Starlark.Methods {
         let x = try Starlark.unpackPositional(name, a, k, min: 0, max: 1)
         let s = recvString(r)
         var lo = 0, hi = s.count
-        if let cv = x.first, !cv.isNone {
-            let cs = Set(scalars(try Arg.string(cv, name, "cutset")))
+        if let cv = x.first {
+            let cs = Set(scalars(try Arg.string(cv, name, "1")))
             let sc = scalars(s)
             var l = 0, h = sc.count
             if left { while l < h && cs.contains(sc[l]) { l += 1 } }
@@ -131,7 +131,7 @@ extension Starlark.Methods {
         guard let sepv = p[0], !sepv.isNone else {
             return .list(Starlark.List(splitWhitespace(s, maxsplit, fromRight: fromRight)))
         }
-        let sep = try Arg.string(sepv, name, "sep")
+        guard case .string(let sep) = sepv else { throw EvalError("\(name): got \(sepv.typeName) for separator, want string") }
         if sep.isEmpty { throw EvalError("\(name): empty separator") }
         var parts: [[UInt8]] = []
         if !fromRight {
@@ -199,19 +199,19 @@ extension Starlark.Methods {
         },
         "elems": { _, r, a, k in
             _ = try Starlark.unpackPositional("elems", a, k, min: 0, max: 0)
-            return .list(Starlark.List(recvString(r).map { .string([$0]) }))
+            return view("string.elems", r, "elems", recvString(r).map { .string([$0]) })
         },
         "elem_ords": { _, r, a, k in
             _ = try Starlark.unpackPositional("elem_ords", a, k, min: 0, max: 0)
-            return .list(Starlark.List(recvString(r).map { .int(Int($0)) }))
+            return view("string.elems", r, "elem_ords", recvString(r).map { .int(Int($0)) })
         },
         "codepoints": { _, r, a, k in
             _ = try Starlark.unpackPositional("codepoints", a, k, min: 0, max: 0)
-            return .list(Starlark.List(scalars(recvString(r)).map { .str(String($0)) }))
+            return view("string.codepoints", r, "codepoints", scalars(recvString(r)).map { .str(String($0)) })
         },
         "codepoint_ords": { _, r, a, k in
             _ = try Starlark.unpackPositional("codepoint_ords", a, k, min: 0, max: 0)
-            return .list(Starlark.List(scalars(recvString(r)).map { .int(Int($0.value)) }))
+            return view("string.codepoints", r, "codepoint_ords", scalars(recvString(r)).map { .int(Int($0.value)) })
         },
         "endswith": { _, r, a, k in try prefixImpl("endswith", r, a, k, suffix: true) },
         "startswith": { _, r, a, k in try prefixImpl("startswith", r, a, k, suffix: false) },
@@ -340,9 +340,8 @@ extension Starlark.Methods {
             var lines: [Value] = []
             var i = 0, start = 0
             while i < s.count {
-                if s[i] == 10 || s[i] == 13 {
-                    var end = i + 1
-                    if s[i] == 13 && i + 1 < s.count && s[i + 1] == 10 { end += 1 }
+                if s[i] == 10 {
+                    let end = i + 1
                     lines.append(.string(Array(s[start..<(keep ? end : i)])))
                     i = end
                     start = end

@@ -39,7 +39,7 @@ extension Starlark {
                 let x = try unpackPositional("matches", a, k, min: 2, max: 2)
                 let pat = String(decoding: try Arg.string(x[0], "matches", "pattern"), as: UTF8.self)
                 let s = String(decoding: try Arg.string(x[1], "matches", "str"), as: UTF8.self)
-                guard let re = try? NSRegularExpression(pattern: pat, options: []) else {
+                guard let re = (try? NSRegularExpression(pattern: pat, options: [])) ?? (try? NSRegularExpression(pattern: pat.replacingOccurrences(of: "{", with: "\\{").replacingOccurrences(of: "}", with: "\\}"), options: [])) else {
                     throw EvalError("matches: invalid regular expression: \(pat)")
                 }
                 let ns = s as NSString

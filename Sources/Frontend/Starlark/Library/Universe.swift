@@ -18,7 +18,7 @@ extension Starlark {
                 case .int(let i): return i == Int.min ? .int(-BigInt(i)) : .int(abs(i))
                 case .bigInt(let b): return .int(abs(b.value))
                 case .float(let d): return .float(abs(d))
-                default: throw EvalError("abs: got \(x.typeName), want int or float")
+                default: throw EvalError("got \(x.typeName), want int or float")
                 }
             }
             def("any") { _, a, k in
@@ -100,7 +100,7 @@ extension Starlark {
                 case .float: return v
                 case .int(let i): return .float(Double(i))
                 case .bigInt(let b):
-                    let d = Double(b.value)
+                    let d = Starlark.bigToDouble(b.value)
                     if !d.isFinite { throw EvalError("float: int too large to convert to float") }
                     return .float(d)
                 case .bool(let b): return .float(b ? 1 : 0)
@@ -113,11 +113,12 @@ extension Starlark {
                     case "nan", "+nan", "-nan": return .float(.nan)
                     default: break
                     }
-                    if let d = Double(str), !str.isEmpty, str.allSatisfy({ "0123456789.eE+-_".contains($0) }) {
+                    let clean = str.replacingOccurrences(of: "_", with: "")
+                    if let d = Double(clean), !clean.isEmpty, !str.hasPrefix("_"), !str.hasSuffix("_"), !str.contains("__"), str.allSatisfy({ "0123456789.eE+-_".contains($0) }) {
                         if !d.isFinite { throw EvalError("float: floating-point number too large") }
                         return .float(d)
                     }
-                    throw EvalError("float: invalid float literal: \(str)")
+                    throw EvalError("invalid float literal: \(str)")
                 default:
                     throw EvalError("float: got \(v.typeName), want number or string")
                 }
@@ -127,9 +128,9 @@ extension Starlark {
                 let name = String(decoding: try Arg.string(x[1], "getattr", "name"), as: UTF8.self)
                 do {
                     return try Compiler.getAttr(x[0], name)
-                } catch {
+                } catch let e as EvalError {
                     if x.count == 3 { return x[2] }
-                    throw error
+                    throw EvalError("getattr: \(e.message)")
                 }
             }
             def("hasattr") { _, a, k in
@@ -168,7 +169,11 @@ extension Starlark {
             def("set") { _, a, k in
                 let x = try unpackPositional("set", a, k, min: 0, max: 1)
                 let s = StarlarkSet()
-                if let v = x.first { for e in try Universe.iterable("set", v) { try s.insert(e) } }
+                if let v = x.first {
+                    do { for e in try Universe.iterable("set", v) { try s.insert(e) } } catch let e as EvalError {
+                        throw e.message.hasPrefix("set:") ? e : EvalError("set: \(e.message)")
+                    }
+                }
                 return .set(s)
             }
             def("max") { t, a, k in try Universe.minMax("max", t, a, k, wantMax: true) }
@@ -203,11 +208,11 @@ extension Starlark {
                 let x = try unpackPositional("range", a, k, min: 1, max: 3)
                 var start = 0, stop = 0, step = 1
                 if x.count == 1 {
-                    stop = try Arg.int(x[0], "range", "stop")
+                    stop = try Arg.int(x[0], "range", "1")
                 } else {
-                    start = try Arg.int(x[0], "range", "start")
-                    stop = try Arg.int(x[1], "range", "stop")
-                    if x.count == 3 { step = try Arg.int(x[2], "range", "step") }
+                    start = try Arg.int(x[0], "range", "1")
+                    stop = try Arg.int(x[1], "range", "2")
+                    if x.count == 3 { step = try Arg.int(x[2], "range", "3") }
                 }
                 if step == 0 { throw EvalError("range: step argument must not be zero") }
                 return .range(RangeValue(start: start, stop: stop, step: step))
@@ -217,7 +222,11 @@ extension Starlark {
                 return .str(x.repr)
             }
             def("str") { _, a, k in
-                let x = try unpackPositional("str", a, k, min: 1, max: 1)[0]
+                if a.count != 1 || !k.isEmpty {
+                    if !k.isEmpty { throw EvalError("str: unexpected keyword arguments") }
+                    throw EvalError("str: got \(a.count) arguments, want exactly 1")
+                }
+                let x = a[0]
                 if case .string = x { return x }
                 if case .bytes(let b) = x { return .string(Universe.utf8Repair(b.value)) }
                 return .string(x.strBytes)
@@ -243,15 +252,16 @@ extension Starlark {
                         return try reverse ? Starlark.compare(.lt, keys[j], keys[i], depth: 0) : Starlark.compare(.lt, keys[i], keys[j], depth: 0)
                     } catch { err = error; return false }
                 }
-                if let err {
-                    if let e = err as? EvalError { throw EvalError("sorted: \(e.message)") }
-                    throw err
-                }
+                if let err { throw err }
                 elems = idx.map { elems[$0] }
                 return .list(List(elems))
             }
             def("type") { _, a, k in
-                let x = try unpackPositional("type", a, k, min: 1, max: 1)[0]
+                if a.count != 1 || !k.isEmpty {
+                    if !k.isEmpty { throw EvalError("type: unexpected keyword arguments") }
+                    throw EvalError("type: got \(a.count) arguments, want exactly 1")
+                }
+                let x = a[0]
                 return .str(x.typeName)
             }
             def("zip") { _, a, k in
@@ -295,7 +305,7 @@ extension Starlark {
         }
 
         static func iterable(_ fname: String, _ v: Value) throws -> [Value] {
-            guard Compiler.isIterable(v) else { throw EvalError("\(fname): got \(v.typeName), want iterable") }
+            guard Compiler.isIterable(v) else { throw EvalError("\(fname): for parameter 1: got \(v.typeName), want iterable") }
             return try Compiler.elements(v)
         }
 
@@ -308,6 +318,7 @@ extension Starlark {
             case .dict(let d): d.count
             case .set(let s): s.count
             case .range(let r): r.count
+            case .object(let o): (o as? StarlarkIterable)?.elements.count
             default: nil
             }
         }
@@ -352,7 +363,7 @@ extension Starlark {
             } else {
                 elems = a
             }
-            guard !elems.isEmpty else { throw EvalError("\(fname): empty sequence") }
+            guard !elems.isEmpty else { throw EvalError("\(fname): argument is an empty sequence") }
             let keyFn = p[0].flatMap { $0.isNone ? nil : $0 }
             var best = elems[0]
             var bestKey = try keyFn.map { try Compiler.call(t, $0, [best], []) } ?? best
@@ -368,11 +379,11 @@ extension Starlark {
         }
 
         static func intBuiltin(_ a: [Value], _ k: [(String, Value)]) throws -> Value {
-            let p = try unpackArgs("int", a, k, ["x?", "base?"])
-            guard let x = p[0] else { return .int(0) }
+            let p = try unpackArgs("int", a, k, ["x", "base?"])
+            let x = p[0]!
             if let bv = p[1] {
+                guard case .int = bv else { throw EvalError("int: for base, got \(bv.typeName), want int") }
                 guard case .string = x else { throw EvalError("int: can't convert non-string with explicit base") }
-                _ = bv
             }
             switch x {
             case .int, .bigInt: return x
@@ -393,8 +404,26 @@ extension Starlark {
                 if let v = parseInt(s, base: explicitBase ? base : 10, explicit: explicitBase) { return v }
                 throw EvalError("int: invalid literal with base \(explicitBase ? base : 10): \(s)")
             default:
-                throw EvalError("int: got \(x.typeName), want int, float, bool, or string")
+                throw EvalError("int: cannot convert \(x.typeName) to int")
             }
+        }
+
+        /// Parses unsigned digits in any radix 2...36 (nil on a bad digit).
+        static func parseBig(_ s: String, radix: Int) -> BigInt? {
+            if s.isEmpty { return nil }
+            if let i = Int(s, radix: radix) { return BigInt(i) }
+            var v = BigInt(0)
+            var chunk = 0, chunkMul = 1
+            for ch in s {
+                guard let d = ch.hexDigitValue ?? (ch.isLetter && ch.isASCII ? Int(ch.lowercased().unicodeScalars.first!.value) - 87 : nil), d < radix else { return nil }
+                chunk = chunk * radix + d
+                chunkMul *= radix
+                if chunkMul > Int.max / 64 {
+                    v = v * BigInt(chunkMul) + BigInt(chunk)
+                    chunk = 0; chunkMul = 1
+                }
+            }
+            return v * BigInt(chunkMul) + BigInt(chunk)
         }
 
         static func parseInt(_ str: String, base b: Int, explicit: Bool) -> Value? {
@@ -414,7 +443,7 @@ extension Starlark {
                 }
             }
             if s.isEmpty || s.contains("_") || s.hasPrefix("+") || s.hasPrefix("-") { return nil }
-            guard let v = BigInt(String(s), radix: base) else { return nil }
+            guard let v = Universe.parseBig(String(s), radix: base) else { return nil }
             return .int(neg ? -v : v)
         }
     }

@@ -44,20 +44,30 @@ extension Starlark {
             r.collectGlobals(file.stmts)
             r.stmts(file.stmts)
             r.finish(file.toplevel)
-            if let first = r.errors.first { throw first }
+            if var first = r.errors.first {
+                first.additional = Array(r.errors.dropFirst())
+                throw first
+            }
         }
 
         mutating func error(_ msg: String, at off: Int) {
             errors.append(Starlark.Error(kind: .resolve, message: msg, location: file.lines.location(at: off)))
         }
 
-        func loc(_ off: Int) -> String { file.lines.location(at: off).description }
+        /// A position for use inside a message: the file's base name, line and column.
+        func loc(_ off: Int) -> String {
+            var l = file.lines.location(at: off)
+            if let slash = l.file.lastIndex(of: "/") { l.file = String(l.file[l.file.index(after: slash)...]) }
+            return l.description
+        }
 
         // MARK: pass 1: bindings
 
         mutating func bindGlobal(_ id: Ident) {
             if let prev = globals[id.name] {
-                if !options.globalReassign {
+                if prev.fromLoad {
+                    error("cannot reassign local \(id.name) declared at \(loc(prev.declOffset))", at: id.offset)
+                } else if !options.globalReassign {
                     error("cannot reassign global \(id.name) declared at \(loc(prev.declOffset))", at: id.offset)
                 }
                 id.binding = prev

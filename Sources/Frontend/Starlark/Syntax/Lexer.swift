@@ -119,7 +119,7 @@ extension Starlark {
                     if lastKind == .newline || lastKind == .indent || lastKind == .outdent {
                         continue
                     }
-                    return Token(kind: makeNewline(), start: pos - 1, end: pos, value: .none)
+                    return Token(kind: makeNewline(), start: pos, end: pos, value: .none)
                 }
                 break
             }
@@ -151,7 +151,7 @@ extension Starlark {
                     return make(kw, start)
                 }
                 if TokenKind.reserved.contains(name) {
-                    throw error("keyword \(name) is reserved", at: start)
+                    return make(.illegal, start, .name(name))
                 }
                 return make(.ident, start, .name(name))
             }
@@ -256,9 +256,12 @@ extension Starlark {
                     let ds = pos
                     while pos < src.count && (isHex(src[pos]) || src[pos] == 95) { pos += 1 }
                     let digits = String(decoding: src[ds..<pos], as: UTF8.self)
-                    if digits.isEmpty { throw error("invalid int literal", at: start) }
-                    if pos < src.count && isIdentPart(src[pos]) { throw error("invalid int literal", at: start) }
-                    return try intToken(digits, radix: radix, start: start)
+                    let what = radix == 16 ? "hex" : radix == 8 ? "octal" : "binary"
+                    if digits.isEmpty || digits.hasPrefix("_") && digits.count == 1 { throw error("invalid \(what) literal", at: start) }
+                    if pos < src.count && isIdentPart(src[pos]) { throw error("invalid \(what) literal", at: start) }
+                    if digits.contains(where: { Int(String($0), radix: radix) == nil && $0 != "_" }) { throw error("invalid \(what) literal", at: start) }
+                    if digits.contains("__") || digits.hasSuffix("_") { throw error("invalid \(what) literal", at: start) }
+                    return try intToken(digits.replacingOccurrences(of: "_", with: ""), radix: radix, start: start)
                 }
             }
             // decimal int or float
@@ -287,12 +290,15 @@ extension Starlark {
             }
             if isFloat {
                 guard let d = Double(text) else { throw error("invalid float literal", at: start) }
-                if !d.isFinite { throw error("floating-point number too large", at: start) }
+                if !d.isFinite { throw error("invalid float literal", at: start) }
                 return make(.float, start, .float(d))
             }
             if text.count > 1 && text.first == "0" {
                 if text.allSatisfy({ $0 == "0" }) { return make(.int, start, .int(0)) }
-                throw error("invalid int literal (obsolete form of octal literal; use 0o\(text.dropFirst()))", at: start)
+                if text.allSatisfy({ $0 >= "0" && $0 <= "7" }) {
+                    throw error("obsolete form of octal literal; use 0o\(text.dropFirst())", at: start)
+                }
+                throw error("invalid int literal", at: start)
             }
             return try intToken(text, radix: 10, start: start)
         }
@@ -303,7 +309,7 @@ extension Starlark {
 
         mutating func intToken(_ digits: String, radix: Int, start: Int) throws(Starlark.Error) -> Token {
             if let v = Int(digits, radix: radix) { return make(.int, start, .int(v)) }
-            guard let b = BigInt(digits, radix: radix) else { throw error("invalid int literal", at: start) }
+            guard let b = Universe.parseBig(digits, radix: radix) else { throw error("invalid int literal", at: start) }
             return make(.int, start, .bigInt(b))
         }
 
@@ -368,8 +374,8 @@ extension Starlark {
                     while n < 3 && pos < src.count && src[pos] >= 48 && src[pos] <= 55 {
                         v = v * 8 + Int(src[pos] - 48); pos += 1; n += 1
                     }
-                    if v > 255 { throw error("invalid escape sequence \\\(String(decoding: src[escStart + 1..<pos], as: UTF8.self))", at: escStart) }
                     if !isBytes && v > 127 { throw error("non-ASCII octal escape \\\(String(decoding: src[escStart + 1..<pos], as: UTF8.self)) (use \\u\(hex4(v)) for the UTF-8 encoding of U+\(hex4(v)))", at: escStart) }
+                    if v > 255 { throw error("invalid escape sequence \\\(String(decoding: src[escStart + 1..<pos], as: UTF8.self))", at: escStart) }
                     out.append(UInt8(v))
                 case UInt8(ascii: "x"):
                     guard pos + 2 <= src.count, isHex(src[pos]), isHex(src[pos + 1]) else {

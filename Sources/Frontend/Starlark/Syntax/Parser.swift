@@ -43,15 +43,7 @@ extension Starlark {
             Starlark.Error(kind: .syntax, message: msg, location: lines.location(at: off))
         }
 
-        func describe(_ t: Token) -> String {
-            switch t.kind {
-            case .ident: if case .name(let n) = t.value { return n }
-            case .int, .float, .string, .bytes:
-                return String(decoding: lines.bytes[t.start..<t.end], as: UTF8.self)
-            default: break
-            }
-            return t.kind.description
-        }
+        func describe(_ t: Token) -> String { t.kind.goString }
 
         func unexpected() -> Starlark.Error {
             error("got \(describe(cur)), want primary expression", at: offset)
@@ -59,7 +51,7 @@ extension Starlark {
 
         mutating func expect(_ k: TokenKind) throws(Starlark.Error) -> Int {
             if tok != k {
-                throw error("got \(describe(cur)), want \(k)", at: offset)
+                throw error("got \(describe(cur)), want \(k.goString)", at: offset)
             }
             return advance()
         }
@@ -101,7 +93,17 @@ extension Starlark {
                     if tok == closing { break }
                 }
                 let pos = offset
-                if seenStarStar { throw error("parameter may not follow **kwargs", at: pos) }
+                if seenStarStar {
+                    let prev = params.last?.ident?.name ?? "kwargs"
+                    let kind: String
+                    switch tok {
+                    case .star: kind = "* parameter"
+                    case .starstar: kind = "multiple ** parameters not allowed"
+                    default: kind = toks[i + 1].kind == .eq ? "optional parameter" : "required parameter"
+                    }
+                    if tok == .starstar { throw error(kind, at: pos) }
+                    throw error("\(kind) may not follow **\(prev)", at: pos)
+                }
                 if tok == .starstar {
                     advance()
                     let id = try parseIdent()
@@ -313,13 +315,16 @@ extension Starlark {
         // MARK: expressions
 
         /// expr = test (',' test)* [','] — a bare tuple when there are commas.
-        mutating func parseExpr() throws(Starlark.Error) -> Expr {
+        mutating func parseExpr(inParens: Bool = false) throws(Starlark.Error) -> Expr {
             let x = try parseTest()
             if tok != .comma { return x }
             var list = [x]
             while tok == .comma {
-                advance()
-                if isTerminator(tok) { break }
+                let commaPos = advance()
+                if isTerminator(tok) {
+                    if !inParens { throw error("unparenthesized tuple with trailing comma", at: commaPos) }
+                    break
+                }
                 list.append(try parseTest())
             }
             return Expr(kind: .tuple(list), start: x.start, end: list.last!.end)
@@ -533,7 +538,7 @@ extension Starlark {
                     advance()
                     return Expr(kind: .tuple([]), start: t.start, end: end)
                 }
-                let e = try parseExpr()
+                let e = try parseExpr(inParens: true)
                 let end = cur.end
                 _ = try expect(.rparen)
                 return Expr(kind: .paren(e), start: t.start, end: end)

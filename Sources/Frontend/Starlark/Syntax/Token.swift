@@ -14,6 +14,8 @@ extension Starlark {
         // keywords
         case kwAnd, kwBreak, kwContinue, kwDef, kwElif, kwElse, kwFor, kwIf, kwIn, kwLambda, kwLoad
         case kwNot, kwNotIn, kwOr, kwPass, kwReturn, kwWhile
+        /// A reserved word (Python keyword Starlark does not use).
+        case illegal
 
         public var description: String {
             switch self {
@@ -84,6 +86,19 @@ extension Starlark {
             case .kwPass: "pass"
             case .kwReturn: "return"
             case .kwWhile: "while"
+            case .illegal: "illegal token"
+            }
+        }
+
+        /// go.starlark.net's `%#v` form used in parse errors: punctuation quoted, words plain.
+        public var goString: String {
+            switch self {
+            case .eof, .newline, .indent, .outdent, .ident, .int, .float, .string, .bytes, .illegal,
+                 .kwAnd, .kwBreak, .kwContinue, .kwDef, .kwElif, .kwElse, .kwFor, .kwIf, .kwIn, .kwLambda, .kwLoad,
+                 .kwNot, .kwNotIn, .kwOr, .kwPass, .kwReturn, .kwWhile:
+                return description
+            default:
+                return "'\(description)'"
             }
         }
 

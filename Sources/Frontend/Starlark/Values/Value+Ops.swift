@@ -13,7 +13,13 @@ extension Starlark.Value {
     }
 
     func checkHashable() throws {
-        if !isHashable { throw Starlark.EvalError("unhashable type: \(typeName)") }
+        if !isHashable { throw Starlark.EvalError("unhashable type: \(unhashableTypeName)") }
+    }
+
+    /// The type of the first unhashable part (a list inside a tuple names "list").
+    var unhashableTypeName: String {
+        if case .tuple(let t) = self, let bad = t.first(where: { !$0.isHashable }) { return bad.unhashableTypeName }
+        return typeName
     }
 
     /// Hash consistent with Starlark equality (1 == 1.0 hash alike).
@@ -30,7 +36,7 @@ extension Starlark.Value {
             } else {
                 h.combine(d)
             }
-        case .string(let s): h.combine(3 as UInt8); h.combine(s)
+        case .string(let s): h.combine(3 as UInt8); s.withUnsafeBytes { h.combine(bytes: $0) }
         case .bytes(let b): h.combine(4 as UInt8); h.combine(b.value)
         case .tuple(let t): h.combine(5 as UInt8); for e in t { e.hashInto(&h) }
         case .function(let f): h.combine(ObjectIdentifier(f))
@@ -93,8 +99,7 @@ extension Starlark {
         switch (x, y) {
         case (.int(let a), .int(let b)): return a < b ? -1 : (a > b ? 1 : 0)
         case (.float(let a), .float(let b)):
-            if a.isNaN || b.isNaN { return nil }
-            return a < b ? -1 : (a > b ? 1 : 0)
+            return floatCmp(a, b)
         default:
             if case .float(let a) = x { return numCompareFloat(a, y).map { $0 } }
             if case .float(let b) = y { return numCompareFloat(b, x).map { -$0 } }
@@ -103,8 +108,18 @@ extension Starlark {
         }
     }
 
+    /// go.starlark.net's total order on floats: NaN equals itself and exceeds +Inf.
+    static func floatCmp(_ a: Double, _ b: Double) -> Int {
+        if a > b { return 1 }
+        if a < b { return -1 }
+        if a == b { return 0 }
+        if a == a { return -1 }
+        if b == b { return 1 }
+        return 0
+    }
+
     static func numCompareFloat(_ a: Double, _ y: Value) -> Int? {
-        if a.isNaN { return nil }
+        if a.isNaN { return 1 }
         if a.isInfinite { return a > 0 ? 1 : -1 }
         let bi = y.asBigInt!
         let fl = a.rounded(.down)
@@ -231,7 +246,7 @@ extension Starlark {
         case .float(let d): return d
         case .int(let i): return Double(i)
         case .bigInt(let b):
-            let d = Double(b.value)
+            let d = bigToDouble(b.value)
             if !d.isFinite { throw EvalError("int too large to convert to float") }
             return d
         default: throw EvalError("got \(v.typeName), want float")
@@ -311,14 +326,11 @@ extension Starlark {
             if isNumber(x) && isNumber(y) {
                 let b = try floatOf(y)
                 if b == 0 { throw EvalError("floating-point division by zero") }
-                if isIntValue(x) && isIntValue(y), case .bigInt = x {
-                    return .float(bigDivide(bigOf(x)!, bigOf(y)!))
-                }
                 return .float(try floatOf(x) / b)
             }
         case .slashslash:
             if case .int(let a) = x, case .int(let b) = y {
-                if b == 0 { throw EvalError("integer division by zero") }
+                if b == 0 { throw EvalError("floored division by zero") }
                 if a == Int.min && b == -1 { return .int(-BigInt(a)) }
                 var q = a / b
                 if (a % b != 0) && ((a < 0) != (b < 0)) { q -= 1 }
@@ -327,11 +339,11 @@ extension Starlark {
             if isNumber(x) && isNumber(y) {
                 if isIntValue(x) && isIntValue(y) {
                     let a = bigOf(x)!, b = bigOf(y)!
-                    if b == 0 { throw EvalError("integer division by zero") }
+                    if b == 0 { throw EvalError("floored division by zero") }
                     return .int(floorDiv(a, b))
                 }
                 let b = try floatOf(y)
-                if b == 0 { throw EvalError("floating-point division by zero") }
+                if b == 0 { throw EvalError("floored division by zero") }
                 return .float((try floatOf(x) / b).rounded(.down))
             }
         case .percent:
@@ -394,7 +406,7 @@ extension Starlark {
                     return .int(a << n)
                 }
                 if case .int(let ai) = x { return .int(n >= 64 ? (ai < 0 ? -1 : 0) : ai >> n) }
-                return .int(a >> n)
+                return .int(shiftRight(a, n))
             }
         default: break
         }
@@ -408,7 +420,30 @@ extension Starlark {
     }
 
     static func bigDivide(_ a: BigInt, _ b: BigInt) -> Double {
-        Double(a) / Double(b)
+        bigToDouble(a) / bigToDouble(b)
+    }
+
+    /// Correctly rounded BigInt → Double (round half to even; ±inf when too large).
+    static func bigToDouble(_ b: BigInt) -> Double {
+        let mag = b.magnitude
+        let n = mag.bitWidth
+        var d: Double
+        if n <= 64 {
+            d = Double(UInt64(mag))
+        } else {
+            let shift = n - 64
+            var top = UInt64(mag >> shift)
+            let low = mag - ((mag >> shift) << shift)
+            if !low.isZero { top |= 1 }
+            d = Double(sign: .plus, exponent: shift, significand: Double(top))
+        }
+        return b.sign == .minus ? -d : d
+    }
+
+    /// Floor right shift (Python semantics for negatives).
+    static func shiftRight(_ a: BigInt, _ n: Int) -> BigInt {
+        if a.sign == .minus && !a.isZero { return -((-a - 1) >> n) - 1 }
+        return a >> n
     }
 
     static func repeatArray<T>(_ a: [T], _ n: Value) throws -> [T] {
@@ -434,7 +469,7 @@ extension Starlark {
         case (.tilde, .bigInt(let b)): return .int(~b.value)
         case (.kwNot, _): return .bool(!x.truth)
         default:
-            throw EvalError("unknown unary op: \(op)\(x.typeName)")
+            throw EvalError("unknown unary op: \(op) \(x.typeName)")
         }
     }
 
@@ -448,6 +483,7 @@ extension Starlark {
             for e in t where try equal(e, x) { return true }
             return false
         case .dict(let d):
+            if !x.isHashable { return false }
             return try d.lookup(x) != nil
         case .set(let s):
             return try s.contains(x)

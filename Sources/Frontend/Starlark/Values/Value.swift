@@ -138,7 +138,7 @@ extension Starlark.Value {
         switch self {
         case .float(let d): d
         case .int(let i): Double(i)
-        case .bigInt(let b): Double(b.value)
+        case .bigInt(let b): Starlark.bigToDouble(b.value)
         default: nil
         }
     }
