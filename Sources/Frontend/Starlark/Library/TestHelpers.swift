@@ -1,0 +1,118 @@
+import Foundation
+
+extension Starlark {
+    /// The `--test` helpers of `openrun starlark`: error, catch, matches, freeze, module, struct.
+    public final class TestHelpers {
+        /// Failures reported through `error(msg)`, as `file:line:col: msg`.
+        public private(set) var failures: [String] = []
+        /// Called for each failure as it happens.
+        public var onFailure: (String) -> Void = { _ in }
+
+        public init() {}
+
+        /// The helpers as predeclared values.
+        public var predeclared: [String: Value] {
+            var m: [String: Value] = [:]
+            m["error"] = .builtin(BuiltinFunction("error") { [unowned self] t, a, k in
+                let x = try unpackPositional("error", a, k, min: 1, max: 1)[0]
+                let loc = t.callerLocation.map { "\($0): " } ?? ""
+                let msg = loc + x.str
+                self.failures.append(msg)
+                self.onFailure(msg)
+                return .none
+            })
+            m["catch"] = .builtin(BuiltinFunction("catch") { t, a, k in
+                let x = try unpackPositional("catch", a, k, min: 1, max: 1)[0]
+                do {
+                    _ = try t.call(x, [])
+                    return .none
+                } catch let e as Starlark.Error {
+                    if e.kind == .budget { throw e }
+                    return .str(e.message)
+                } catch let e as EvalError {
+                    return .str(e.message)
+                } catch let e as BudgetError {
+                    throw e
+                }
+            })
+            m["matches"] = .builtin(BuiltinFunction("matches") { _, a, k in
+                let x = try unpackPositional("matches", a, k, min: 2, max: 2)
+                let pat = String(decoding: try Arg.string(x[0], "matches", "pattern"), as: UTF8.self)
+                let s = String(decoding: try Arg.string(x[1], "matches", "str"), as: UTF8.self)
+                guard let re = (try? NSRegularExpression(pattern: pat, options: [])) ?? (try? NSRegularExpression(pattern: pat.replacingOccurrences(of: "{", with: "\\{").replacingOccurrences(of: "}", with: "\\}"), options: [])) else {
+                    throw EvalError("matches: invalid regular expression: \(pat)")
+                }
+                let ns = s as NSString
+                return .bool(re.firstMatch(in: s, options: [], range: NSRange(location: 0, length: ns.length)) != nil)
+            })
+            m["freeze"] = .builtin(BuiltinFunction("freeze") { _, a, k in
+                let x = try unpackPositional("freeze", a, k, min: 1, max: 1)[0]
+                x.freeze()
+                return x
+            })
+            m["module"] = .builtin(BuiltinFunction("module") { _, a, k in
+                let x = try unpackPositional("module", a, [], min: 1, max: 1)[0]
+                let name = String(decoding: try Arg.string(x, "module", "name"), as: UTF8.self)
+                return .object(StarlarkModule(name: name, members: k))
+            })
+            m["struct"] = .builtin(BuiltinFunction("struct") { _, a, k in
+                if !a.isEmpty { throw EvalError("struct: unexpected positional arguments") }
+                return .object(StarlarkStruct(fields: k))
+            })
+            return m
+        }
+    }
+
+    /// Runs Starlark files from disk: `load()` resolves modules relative to
+    /// the loading file, caches each module once and reports load cycles.
+    public final class FileRunner {
+        public let thread: Thread
+        public var options: FileOptions
+        public var predeclared: [String: Value]
+        private var cache: [String: Result<Globals, Starlark.Error>] = [:]
+        private var inProgress: [String] = []
+
+        public init(options: FileOptions, predeclared: [String: Value] = [:], thread: Thread = Thread()) {
+            self.options = options
+            self.predeclared = predeclared
+            self.thread = thread
+            thread.load = { [unowned self] module, from in
+                let dir = (from as NSString).deletingLastPathComponent
+                let path = dir.isEmpty ? module : (dir as NSString).appendingPathComponent(module)
+                return try self.loadModule(path).entries
+            }
+        }
+
+        func loadModule(_ path: String) throws -> Globals {
+            let key = (path as NSString).standardizingPath
+            if let r = cache[key] { return try r.get() }
+            if inProgress.contains(key) {
+                throw EvalError("cannot load \(path): cycle in load graph")
+            }
+            inProgress.append(key)
+            defer { inProgress.removeLast() }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw EvalError("cannot load \(path): no such file")
+            }
+            do {
+                let g = try thread.exec(filename: path, source: Array(data), predeclared: predeclared, options: options)
+                cache[key] = .success(g)
+                return g
+            } catch {
+                cache[key] = .failure(error)
+                throw error
+            }
+        }
+
+        /// Runs the file at `path` (the name used in messages is `path` as given).
+        public func run(path: String) throws(Starlark.Error) -> Globals {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw Starlark.Error(kind: .runtime, message: "cannot read \(path)", location: .file(path))
+            }
+            let key = (path as NSString).standardizingPath
+            inProgress.append(key)
+            defer { inProgress.removeLast() }
+            return try thread.exec(filename: path, source: Array(data), predeclared: predeclared, options: options)
+        }
+    }
+}

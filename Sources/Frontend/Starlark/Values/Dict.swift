@@ -1,0 +1,189 @@
+extension Starlark {
+    /// A key wrapper whose equality and hash follow Starlark's rules.
+    /// Only constructed for hashable values (see `Value.checkHashable`).
+    struct HashKey: Hashable {
+        let v: Value
+        static func == (a: HashKey, b: HashKey) -> Bool { (try? Starlark.equal(a.v, b.v)) ?? false }
+        func hash(into h: inout Hasher) { v.hashInto(&h) }
+    }
+
+    /// An insertion-ordered hash table used by dict and set.
+    struct OrderedTable {
+        var keys: [Value?] = []
+        var values: [Value] = []
+        var index: [HashKey: Int] = [:]
+        var count = 0
+
+        func find(_ k: Value) -> Int? {
+            // Fast path for string keys avoids nothing special; HashKey handles it.
+            index[HashKey(v: k)]
+        }
+
+        mutating func set(_ k: Value, _ v: Value) {
+            let hk = HashKey(v: k)
+            if let i = index[hk] {
+                values[i] = v
+            } else {
+                index[hk] = keys.count
+                keys.append(k)
+                values.append(v)
+                count += 1
+            }
+        }
+
+        /// Inserts only if absent; returns true if inserted.
+        mutating func insert(_ k: Value, _ v: Value) -> Bool {
+            let hk = HashKey(v: k)
+            if index[hk] != nil { return false }
+            index[hk] = keys.count
+            keys.append(k)
+            values.append(v)
+            count += 1
+            return true
+        }
+
+        mutating func remove(_ k: Value) -> Value? {
+            guard let i = index.removeValue(forKey: HashKey(v: k)) else { return nil }
+            let v = values[i]
+            keys[i] = nil
+            values[i] = .none
+            count -= 1
+            if keys.count > 16 && count < keys.count / 2 { compact() }
+            if count == 0 { keys.removeAll(); values.removeAll() }
+            return v
+        }
+
+        mutating func compact() {
+            var nk: [Value?] = []
+            var nv: [Value] = []
+            nk.reserveCapacity(count)
+            nv.reserveCapacity(count)
+            index.removeAll(keepingCapacity: true)
+            for i in 0..<keys.count {
+                if let k = keys[i] {
+                    index[HashKey(v: k)] = nk.count
+                    nk.append(k)
+                    nv.append(values[i])
+                }
+            }
+            keys = nk
+            values = nv
+        }
+
+        mutating func removeAll() {
+            keys.removeAll()
+            values.removeAll()
+            index.removeAll()
+            count = 0
+        }
+
+        var orderedKeys: [Value] { keys.compactMap { $0 } }
+        var entries: [(Value, Value)] {
+            var out: [(Value, Value)] = []
+            out.reserveCapacity(count)
+            for i in 0..<keys.count { if let k = keys[i] { out.append((k, values[i])) } }
+            return out
+        }
+    }
+
+    /// A mutable, insertion-ordered dict value.
+    public final class Dict {
+        var table = OrderedTable()
+        public private(set) var frozen = false
+        var iterCount = 0
+
+        public init() {}
+        public init(_ entries: [(Value, Value)]) throws {
+            for (k, v) in entries { try set(k, v) }
+        }
+
+        public var count: Int { table.count }
+        public var keys: [Value] { table.orderedKeys }
+        public var entries: [(Value, Value)] { table.entries }
+
+        public func get(_ k: Value) -> Value? {
+            guard k.isHashable else { return nil }
+            guard let i = table.find(k) else { return nil }
+            return table.values[i]
+        }
+
+        /// Lookup that reports unhashable keys as go.starlark.net does.
+        func lookup(_ k: Value) throws -> Value? {
+            try k.checkHashable()
+            guard let i = table.find(k) else { return nil }
+            return table.values[i]
+        }
+
+        public func set(_ k: Value, _ v: Value) throws {
+            try checkMutable("insert into")
+            try k.checkHashable()
+            table.set(k, v)
+        }
+
+        func remove(_ k: Value) throws -> Value? {
+            try checkMutable("delete from")
+            try k.checkHashable()
+            return table.remove(k)
+        }
+
+        func clear() throws {
+            try checkMutable("clear")
+            table.removeAll()
+        }
+
+        public func freeze() {
+            if frozen { return }
+            frozen = true
+            for (k, v) in table.entries { k.freeze(); v.freeze() }
+        }
+
+        @inline(__always) func checkMutable(_ verb: String) throws {
+            if frozen { throw EvalError("cannot \(verb) frozen hash table") }
+            if iterCount > 0 { throw EvalError("cannot \(verb) hash table during iteration") }
+        }
+    }
+
+    /// A mutable, insertion-ordered set value.
+    public final class StarlarkSet {
+        var table = OrderedTable()
+        public private(set) var frozen = false
+        var iterCount = 0
+
+        public init() {}
+        public var count: Int { table.count }
+        public var elems: [Value] { table.orderedKeys }
+
+        public func contains(_ k: Value) throws -> Bool {
+            try k.checkHashable()
+            return table.find(k) != nil
+        }
+
+        public func insert(_ k: Value) throws {
+            try checkMutable("insert into")
+            try k.checkHashable()
+            _ = table.insert(k, .none)
+        }
+
+        func remove(_ k: Value) throws -> Bool {
+            try checkMutable("delete from")
+            try k.checkHashable()
+            return table.remove(k) != nil
+        }
+
+        func clear() throws {
+            try checkMutable("clear")
+            table.removeAll()
+        }
+
+        public func freeze() {
+            if frozen { return }
+            frozen = true
+            for k in table.orderedKeys { k.freeze() }
+        }
+
+        @inline(__always) func checkMutable(_ verb: String) throws {
+            if frozen { throw EvalError("cannot \(verb) frozen hash table") }
+            if iterCount > 0 { throw EvalError("cannot \(verb) hash table during iteration") }
+        }
+    }
+}

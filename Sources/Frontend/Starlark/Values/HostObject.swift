@@ -1,0 +1,90 @@
+extension Starlark {
+    /// Values with attributes (`x.name`), for host-defined types.
+    public protocol HasAttrs: AnyObject {
+        /// The attribute's value, or nil if there is none (the evaluator reports the error).
+        func attr(_ name: String) throws -> Value?
+        /// Names of all attributes, for `dir(x)` (sorted by the caller).
+        var attrNames: [String] { get }
+    }
+
+    /// Base class of host-defined values. Subclasses override what they support;
+    /// adopt `HasAttrs` for `x.name` access.
+    open class HostObject {
+        public init() {}
+        /// Type name for `type(x)` and error messages.
+        open var typeName: String { "object" }
+        /// Text for `repr(x)` / `str(x)`.
+        open func repr() -> String { "<\(typeName)>" }
+        open var truth: Bool { true }
+        /// Starlark `==` against another host value (default: identity).
+        open func equals(_ other: HostObject) throws -> Bool { self === other }
+        /// Hash for use as a dict key; nil means unhashable.
+        open func hashValue() -> Int? { ObjectIdentifier(self).hashValue }
+        /// Make the value immutable (called when a module is frozen).
+        open func freeze() {}
+    }
+
+    /// `struct(a=1, b="x")`: an immutable record with ordered fields,
+    /// printed like go.starlark.net's starlarkstruct.
+    public final class StarlarkStruct: HostObject, HasAttrs {
+        public let constructorName: String
+        public private(set) var fields: [(String, Value)]
+
+        public init(constructorName: String = "struct", fields: [(String, Value)]) {
+            self.constructorName = constructorName
+            // starlarkstruct keeps fields sorted by name.
+            self.fields = fields.sorted { $0.0 < $1.0 }
+        }
+
+        public override var typeName: String { "struct" }
+        public func attr(_ name: String) throws -> Value? {
+            for (k, v) in fields where k == name { return v }
+            return nil
+        }
+        public var attrNames: [String] { fields.map(\.0) }
+        public override func repr() -> String {
+            var s = constructorName + "("
+            for (i, (k, v)) in fields.enumerated() {
+                if i > 0 { s += ", " }
+                s += k + " = " + v.repr
+            }
+            return s + ")"
+        }
+        public override func equals(_ other: HostObject) throws -> Bool {
+            guard let o = other as? StarlarkStruct, o.constructorName == constructorName, o.fields.count == fields.count else { return false }
+            for (a, b) in zip(fields, o.fields) {
+                if a.0 != b.0 { return false }
+                if try !Starlark.equal(a.1, b.1) { return false }
+            }
+            return true
+        }
+        public override func hashValue() -> Int? {
+            var h = Hasher()
+            for (k, v) in fields {
+                h.combine(k)
+                guard v.isHashable else { return nil }
+                v.hashInto(&h)
+            }
+            return h.finalize()
+        }
+        public override func freeze() { for (_, v) in fields { v.freeze() } }
+    }
+
+    /// `module(name, **members)`: a named namespace of values (`m.x`).
+    public final class StarlarkModule: HostObject, HasAttrs {
+        public let name: String
+        public let members: [(String, Value)]
+        public init(name: String, members: [(String, Value)]) {
+            self.name = name
+            self.members = members.sorted { $0.0 < $1.0 }
+        }
+        public override var typeName: String { "module" }
+        public func attr(_ name: String) throws -> Value? {
+            for (k, v) in members where k == name { return v }
+            return nil
+        }
+        public var attrNames: [String] { members.map(\.0) }
+        public override func repr() -> String { "<module \"\(name)\">" }
+        public override func freeze() { for (_, v) in members { v.freeze() } }
+    }
+}
