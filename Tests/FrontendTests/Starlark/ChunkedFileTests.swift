@@ -7,7 +7,8 @@ import Testing
 ///
 /// Each chunk is written to a temporary directory under its file's name,
 /// padded with blank lines so line numbers match the corpus file, next to a
-/// copy of `assert.star` and the `load/` modules. Dialect options come from
+/// copy of `assert.star` and the `load/` modules, and run from that
+/// directory by its bare file name (so messages name it like Go's would). Dialect options come from
 /// `# option:NAME` comments (first line of the file or of the chunk) and are
 /// passed as `--enable NAME`. Errors are read from stderr lines of the form
 /// `path:line:col: message` (indented backtrace lines and `in <frame>` lines
@@ -28,6 +29,24 @@ struct ChunkedFileTests {
         for p in problems {
             Issue.record(Comment(rawValue: p))
         }
+    }
+
+    /// Every reproducer in `Tests/Fixtures/starlark/crashers/`.
+    static func crasherNames() -> [String] {
+        let dir = StarlarkCorpus.directory.appendingPathComponent("crashers")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { !$0.hasSuffix(".md") }.sorted()
+    }
+
+    @Test("no crash reproducer crashes or hangs openrun", arguments: crasherNames())
+    func crasher(_ name: String) throws {
+        let bin = ProcessRunner.openrun
+        try #require(FileManager.default.isExecutableFile(atPath: bin.path), "openrun binary missing at \(bin.path)")
+        let dir = StarlarkCorpus.directory.appendingPathComponent("crashers")
+        var args = ["starlark", "--test"]
+        for f in StarlarkCorpus.features.sorted() { args += ["--enable", f] }
+        let r = try ProcessRunner.run(bin, args + [name], in: dir, timeout: 60)
+        #expect(!r.signaled && !r.timedOut, "openrun \(r.timedOut ? "timed out" : "crashed (signal \(r.status))") on crashers/\(name):\n\(r.stderr.prefix(2000))")
+        #expect(r.status == 0 || r.status == 1, "exit status \(r.status)")
     }
 
     @Test("the corpus matches go.starlark.net (Tests/Fixtures/starlark/run_reference.py)")
@@ -114,8 +133,10 @@ struct ChunkedFileTests {
             try chunk.paddedSource.write(to: file, atomically: true, encoding: .utf8)
             var args = ["starlark", "--test"]
             for o in chunk.options { args += ["--enable", o] }
-            args.append(file.path)
-            let r = try ProcessRunner.run(ProcessRunner.openrun, args, timeout: 60)
+            // Run from the directory with a relative path, so messages name the
+            // file as go.starlark.net's would ("list.star:3:1: ...").
+            args.append(file.lastPathComponent)
+            let r = try ProcessRunner.run(ProcessRunner.openrun, args, in: dir, timeout: 20)
             return check(chunk, r)
         } catch {
             return ["\(chunk): could not run: \(error)"]
