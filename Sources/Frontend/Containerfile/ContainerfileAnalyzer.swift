@@ -161,7 +161,7 @@ package struct ContainerfileAnalyzer {
 
     private func unknown(_ node: ContainerfileNode) {
         var message = "unknown instruction: \(node.command)"
-        if let s = Suggest.closest(node.command, in: Self.instructionNames) { message += " (did you mean \(s.lowercased() == node.name ? s : s)?)" }
+        if let s = Suggest.closest(node.command, in: Self.instructionNames, caseSensitive: false) { message += " (did you mean \(s)?)" }
         error(ID.unknownInstruction, message, node)
     }
 
