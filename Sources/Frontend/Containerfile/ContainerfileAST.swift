@@ -106,6 +106,7 @@ public struct ContainerfileNode: Hashable, Sendable {
 
     public init(command: String, flags: [String], args: [String], isJSON: Bool, children: [ContainerfileNode], original: String, heredocs: [ContainerfileHeredoc], startLine: Int, endLine: Int, location: SourceLocation) {
         self.command = command
+        self.name = LineParser.lower(command)
         self.flags = flags
         self.args = args
         self.isJSON = isJSON
@@ -118,7 +119,7 @@ public struct ContainerfileNode: Hashable, Sendable {
     }
 
     /// The lower-cased instruction name (`from`, `run`, ...).
-    public var name: String { command.lowercased() }
+    public let name: String
 
     /// The ONBUILD trigger, if this is an ONBUILD with one.
     public var trigger: ContainerfileNode? { children.first }
