@@ -105,8 +105,12 @@ public struct ContainerfileNode: Hashable, Sendable {
     public var location: SourceLocation
 
     public init(command: String, flags: [String], args: [String], isJSON: Bool, children: [ContainerfileNode], original: String, heredocs: [ContainerfileHeredoc], startLine: Int, endLine: Int, location: SourceLocation) {
+        self.init(command: command, name: LineParser.lower(command), flags: flags, args: args, isJSON: isJSON, children: children, original: original, heredocs: heredocs, startLine: startLine, endLine: endLine, location: location)
+    }
+
+    init(command: String, name: String, flags: [String], args: [String], isJSON: Bool, children: [ContainerfileNode], original: String, heredocs: [ContainerfileHeredoc], startLine: Int, endLine: Int, location: SourceLocation) {
         self.command = command
-        self.name = LineParser.lower(command)
+        self.name = name
         self.flags = flags
         self.args = args
         self.isJSON = isJSON

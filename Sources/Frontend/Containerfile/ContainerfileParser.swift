@@ -353,6 +353,13 @@ package struct ContainerfileParser {
         if rest.contains(UInt8(ascii: "<")) { return nil }
         if rest.isEmpty { return nil }
         let restString = String(decoding: rest, as: UTF8.self)
+        if !rest.contains(where: { $0 == 0x24 || $0 == 0x27 || $0 == 0x22 || $0 == 0x5C }) {
+            // Plain delimiter: no quotes, escapes or variables to process.
+            let words = splitOnSpaces(restString)
+            guard words.count == 1 else { return nil }
+            let fd: UInt = fdText.isEmpty ? 0 : (UInt(fdText) ?? UInt.max)
+            return ContainerfileHeredoc(name: words[0], fileDescriptor: fd, expand: true, chomp: chomp, content: "")
+        }
         var lex = ShellLex(escapeToken: "\\")
         lex.skipUnsetEnv = true
         let words = try lex.processWords(restString, env: [:])

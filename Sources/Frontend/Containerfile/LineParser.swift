@@ -14,6 +14,7 @@ struct LineParser {
         var i = ts
         while i < te && !GoText.isRegexWhitespace(line[i]) { i += 1 }
         let cmd = GoText.string(line[ts..<i])
+        let name = Self.knownName(line, ts, i) ?? Self.lower(cmd)
         var flags: [String] = []
         var restStart = te
         var restEnd = te
@@ -24,9 +25,24 @@ struct LineParser {
             flags = f
             (restStart, restEnd) = GoText.trimSpace(line, a, te)
         }
-        var node = ContainerfileNode(command: cmd, flags: flags, args: [], isJSON: false, children: [], original: original, heredocs: [], startLine: 0, endLine: 0, location: .file(""))
-        try dispatch(&node, name: Self.lower(cmd), line, restStart, restEnd)
+        var node = ContainerfileNode(command: cmd, name: name, flags: flags, args: [], isJSON: false, children: [], original: original, heredocs: [], startLine: 0, endLine: 0, location: .file(""))
+        try dispatch(&node, name: name, line, restStart, restEnd)
         return node
+    }
+
+    static let names = ["add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label", "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir"]
+    static let nameBytes = names.map { Array($0.utf8) }
+
+    /// The instruction name when `s[a..<b]` spells one in any ASCII case
+    /// (no allocation for the common case).
+    static func knownName(_ s: [UInt8], _ a: Int, _ b: Int) -> String? {
+        let n = b - a
+        for (k, nb) in nameBytes.enumerated() where nb.count == n {
+            var j = 0
+            while j < n && (s[a + j] | 0x20) == nb[j] { j += 1 }
+            if j == n { return names[k] }
+        }
+        return nil
     }
 
     /// ASCII lower-casing, plus the few non-ASCII letters Go's `strings.ToLower`
