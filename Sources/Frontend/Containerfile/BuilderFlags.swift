@@ -57,22 +57,35 @@ struct BuilderFlags {
     func strings(_ name: String) -> [String] { values[name] ?? [] }
 }
 
-/// "Did you mean" suggestions, like BuildKit's `suggest` package: the
-/// closest candidate within a small edit distance, compared case-insensitively.
+/// "Did you mean" suggestions, as BuildKit's `suggest.Search`: the first
+/// option (in sorted order) at Levenshtein distance below 3, none when the
+/// value matches an option exactly; case-insensitive searches answer in the
+/// value's case when it is all lower or all upper case.
 enum Suggest {
-    static func closest(_ value: String, in options: [String]) -> String? {
-        let v = Array(value.lowercased().unicodeScalars)
-        var best: String? = nil
-        var bestDist = Int.max
-        let threshold = max(1, min(2, v.count / 3 + 1))
-        for o in options {
-            let d = distance(v, Array(o.lowercased().unicodeScalars))
-            if d < bestDist && d <= threshold {
-                best = o
-                bestDist = d
+    static func closest(_ value: String, in options: [String], caseSensitive: Bool = true) -> String? {
+        guard !value.isEmpty else { return nil }
+        let v = Array((caseSensitive ? value : value.lowercased()).unicodeScalars)
+        var match: String? = nil
+        var minDist = 3
+        for option in options.sorted() {
+            let o = caseSensitive ? option : option.lowercased()
+            let ou = Array(o.unicodeScalars)
+            if ou == v { return nil }
+            let d = distance(v, ou)
+            if d < minDist {
+                minDist = d
+                if caseSensitive {
+                    match = o
+                } else if value == value.lowercased() {
+                    match = o.lowercased()
+                } else if value == value.uppercased() {
+                    match = o.uppercased()
+                } else {
+                    match = o
+                }
             }
         }
-        return best
+        return match
     }
 
     private static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {

@@ -105,7 +105,12 @@ public struct ContainerfileNode: Hashable, Sendable {
     public var location: SourceLocation
 
     public init(command: String, flags: [String], args: [String], isJSON: Bool, children: [ContainerfileNode], original: String, heredocs: [ContainerfileHeredoc], startLine: Int, endLine: Int, location: SourceLocation) {
+        self.init(command: command, name: LineParser.lower(command), flags: flags, args: args, isJSON: isJSON, children: children, original: original, heredocs: heredocs, startLine: startLine, endLine: endLine, location: location)
+    }
+
+    init(command: String, name: String, flags: [String], args: [String], isJSON: Bool, children: [ContainerfileNode], original: String, heredocs: [ContainerfileHeredoc], startLine: Int, endLine: Int, location: SourceLocation) {
         self.command = command
+        self.name = name
         self.flags = flags
         self.args = args
         self.isJSON = isJSON
@@ -118,7 +123,7 @@ public struct ContainerfileNode: Hashable, Sendable {
     }
 
     /// The lower-cased instruction name (`from`, `run`, ...).
-    public var name: String { command.lowercased() }
+    public let name: String
 
     /// The ONBUILD trigger, if this is an ONBUILD with one.
     public var trigger: ContainerfileNode? { children.first }

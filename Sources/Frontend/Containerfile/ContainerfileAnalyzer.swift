@@ -34,14 +34,30 @@ package struct ContainerfileAnalyzer {
         self.lex = ShellLex(escapeToken: ast.escapeToken.unicodeScalars.first!)
     }
 
-    /// Parses and analyzes `text` in one go; throws every error found.
+    /// Parses and analyzes `text` in one go; throws every error found
+    /// (warnings are dropped: use `analyze(_:file:buildArgs:diagnostics:)` to keep them).
     package static func analyze(_ text: String, file: String, buildArgs: [String: String] = [:]) throws(DiagnosticError) -> ContainerfileModel {
-        let ast = try ContainerfileParser.parse(text, file: file)
         let diagnostics = Diagnostics()
-        for w in ast.warnings { diagnostics.emit(w) }
-        let model = ContainerfileAnalyzer(ast: ast, buildArgs: buildArgs, diagnostics: diagnostics).run()
+        let model = analyze(text, file: file, buildArgs: buildArgs, diagnostics: diagnostics)
         try diagnostics.check()
-        return model
+        return model!
+    }
+
+    /// Parses and analyzes `text`, emitting every diagnostic (parse errors,
+    /// instruction errors, warnings) into `diagnostics`. Returns nil only when
+    /// the file does not parse; with instruction errors the model is partial.
+    /// This is the entry point for the app model: `file` is the path relative
+    /// to the app or spec root, `buildArgs` the `--carg`/`cargs` overrides.
+    package static func analyze(_ text: String, file: String, buildArgs: [String: String], diagnostics: Diagnostics) -> ContainerfileModel? {
+        let ast: ContainerfileAST
+        do {
+            ast = try ContainerfileParser.parse(text, file: file)
+        } catch {
+            diagnostics.absorb(error)
+            return nil
+        }
+        for w in ast.warnings { diagnostics.emit(w) }
+        return ContainerfileAnalyzer(ast: ast, buildArgs: buildArgs, diagnostics: diagnostics).run()
     }
 
     private func error(_ id: String, _ message: String, _ node: ContainerfileNode) {
@@ -161,7 +177,7 @@ package struct ContainerfileAnalyzer {
 
     private func unknown(_ node: ContainerfileNode) {
         var message = "unknown instruction: \(node.command)"
-        if let s = Suggest.closest(node.command, in: Self.instructionNames) { message += " (did you mean \(s.lowercased() == node.name ? s : s)?)" }
+        if let s = Suggest.closest(node.command, in: Self.instructionNames, caseSensitive: false) { message += " (did you mean \(s)?)" }
         error(ID.unknownInstruction, message, node)
     }
 

@@ -20,7 +20,6 @@ package struct ContainerfileParser {
     }
 
     let bytes: [UInt8]
-    let table: LineTable
     let file: String
 
     // Directive state.
@@ -47,7 +46,6 @@ package struct ContainerfileParser {
     init(bytes: [UInt8], file: String) {
         self.bytes = bytes
         self.file = file
-        self.table = LineTable(file: file, bytes: bytes)
         splitLines()
     }
 
@@ -223,11 +221,17 @@ package struct ContainerfileParser {
             } catch {
                 throw self.error(ID.syntax, error.message, line: startLine, column: cs - s + 1)
             }
-            let col = table.lineColumn(at: cs).column
+            // Column in Unicode scalars: count the non-continuation bytes before the word.
+            var col = 1
+            var q = lineStarts[startLine - 1]
+            while q < cs { if bytes[q] & 0xC0 != 0x80 { col += 1 }; q += 1 }
             node.location = location(line: startLine, column: col)
-            node.children = node.children.map { var c = $0; c.location = node.location; c.startLine = startLine; return c }
+            if !node.children.isEmpty {
+                node.children[0].location = node.location
+                node.children[0].startLine = startLine
+            }
 
-            if canContainHeredoc(node), line.contains(UInt8(ascii: "<")) {
+            if canContainHeredoc(node), Self.containsHeredocMarker(line) {
                 let docs: [ContainerfileHeredoc]
                 do {
                     docs = try Self.heredocs(fromLine: lineString)
@@ -277,12 +281,23 @@ package struct ContainerfileParser {
     }
 
     private func canContainHeredoc(_ node: ContainerfileNode) -> Bool {
-        var n = node
-        if n.name == "onbuild", let child = n.children.first { n = child }
-        switch n.name {
-        case "add", "copy", "run": return !n.isJSON
-        default: return false
+        if node.name == "onbuild" {
+            guard let child = node.children.first else { return false }
+            return Self.heredocInstruction(child.name) && !child.isJSON
         }
+        return Self.heredocInstruction(node.name) && !node.isJSON
+    }
+
+    @inline(__always)
+    private static func heredocInstruction(_ name: String) -> Bool {
+        name == "run" || name == "copy" || name == "add"
+    }
+
+    @inline(__always)
+    private static func containsHeredocMarker(_ line: [UInt8]) -> Bool {
+        guard line.count >= 3 else { return false }
+        for i in 0..<(line.count - 1) where line[i] == 0x3C && line[i + 1] == 0x3C { return true }
+        return false
     }
 
     /// BuildKit's `heredocsFromLine`: the line is split into words with quotes
@@ -293,12 +308,34 @@ package struct ContainerfileParser {
         lex.rawQuotes = true
         lex.rawEscapes = true
         lex.skipUnsetEnv = true
-        guard let words = try? lex.processWords(line, env: [:]) else { return [] }
+        let words: [String]
+        if !line.utf8.contains(where: { $0 == 0x24 || $0 == 0x27 || $0 == 0x22 || $0 == 0x5C }) {
+            // No `$`, quotes or backslashes: the lexer only splits on Unicode spaces.
+            words = Self.splitOnSpaces(line)
+        } else {
+            guard let w = try? lex.processWords(line, env: [:]) else { return [] }
+            words = w
+        }
         var docs: [ContainerfileHeredoc] = []
         for word in words where word.contains("<<") {
             if let doc = try parseHeredocWord(word) { docs.append(doc) }
         }
         return docs
+    }
+
+    /// Fields of `s` separated by Unicode spaces (`ProcessWords` on plain text).
+    static func splitOnSpaces(_ s: String) -> [String] {
+        var out: [String] = []
+        var cur = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if GoText.isSpace(u.value) {
+                if !cur.isEmpty { out.append(String(cur)); cur = String.UnicodeScalarView() }
+            } else {
+                cur.append(u)
+            }
+        }
+        if !cur.isEmpty { out.append(String(cur)) }
+        return out
     }
 
     /// BuildKit's `ParseHeredoc`: `^(\d*)<<(-?)([^<]*)$`, then the delimiter
@@ -316,6 +353,13 @@ package struct ContainerfileParser {
         if rest.contains(UInt8(ascii: "<")) { return nil }
         if rest.isEmpty { return nil }
         let restString = String(decoding: rest, as: UTF8.self)
+        if !rest.contains(where: { $0 == 0x24 || $0 == 0x27 || $0 == 0x22 || $0 == 0x5C }) {
+            // Plain delimiter: no quotes, escapes or variables to process.
+            let words = splitOnSpaces(restString)
+            guard words.count == 1 else { return nil }
+            let fd: UInt = fdText.isEmpty ? 0 : (UInt(fdText) ?? UInt.max)
+            return ContainerfileHeredoc(name: words[0], fileDescriptor: fd, expand: true, chomp: chomp, content: "")
+        }
         var lex = ShellLex(escapeToken: "\\")
         lex.skipUnsetEnv = true
         let words = try lex.processWords(restString, env: [:])

@@ -14,6 +14,7 @@ struct LineParser {
         var i = ts
         while i < te && !GoText.isRegexWhitespace(line[i]) { i += 1 }
         let cmd = GoText.string(line[ts..<i])
+        let name = Self.knownName(line, ts, i) ?? Self.lower(cmd)
         var flags: [String] = []
         var restStart = te
         var restEnd = te
@@ -24,15 +25,39 @@ struct LineParser {
             flags = f
             (restStart, restEnd) = GoText.trimSpace(line, a, te)
         }
-        var node = ContainerfileNode(command: cmd, flags: flags, args: [], isJSON: false, children: [], original: original, heredocs: [], startLine: 0, endLine: 0, location: .file(""))
-        try dispatch(&node, name: Self.lower(cmd), line, restStart, restEnd)
+        var node = ContainerfileNode(command: cmd, name: name, flags: flags, args: [], isJSON: false, children: [], original: original, heredocs: [], startLine: 0, endLine: 0, location: .file(""))
+        try dispatch(&node, name: name, line, restStart, restEnd)
         return node
+    }
+
+    static let names = ["add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label", "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir"]
+    static let nameBytes = names.map { Array($0.utf8) }
+
+    /// The instruction name when `s[a..<b]` spells one in any ASCII case
+    /// (no allocation for the common case).
+    static func knownName(_ s: [UInt8], _ a: Int, _ b: Int) -> String? {
+        let n = b - a
+        for (k, nb) in nameBytes.enumerated() where nb.count == n {
+            var j = 0
+            while j < n && (s[a + j] | 0x20) == nb[j] { j += 1 }
+            if j == n { return names[k] }
+        }
+        return nil
     }
 
     /// ASCII lower-casing, plus the few non-ASCII letters Go's `strings.ToLower`
     /// maps into ASCII (the Kelvin sign).
     static func lower(_ s: String) -> String {
-        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.lowercased() }
+        var ascii = true
+        var hasUpper = false
+        for b in s.utf8 {
+            if b >= 0x80 { ascii = false; break }
+            if b >= 0x41 && b <= 0x5A { hasUpper = true }
+        }
+        if ascii {
+            if !hasUpper { return s }
+            return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
         return String(String.UnicodeScalarView(s.unicodeScalars.map { $0 == "\u{212A}" ? "k" : $0 })).lowercased()
     }
 
@@ -148,8 +173,13 @@ struct LineParser {
     /// `parseWords`: words separated by Unicode spaces, quotes kept, an escape
     /// token keeps the next character (even a quote) in the word.
     func parseWords(_ s: [UInt8], _ start: Int, _ end: Int) -> [String] {
+        parseWordBytes(s, start, end).map { GoText.string($0[...]) }
+    }
+
+    /// `parseWords` returning UTF-8 bytes.
+    func parseWordBytes(_ s: [UInt8], _ start: Int, _ end: Int) -> [[UInt8]] {
         enum Phase { case spaces, word, quote }
-        var words: [String] = []
+        var words: [[UInt8]] = []
         var phase = Phase.spaces
         var quote: UInt32 = 0
         var blankOK = false
@@ -169,13 +199,13 @@ struct LineParser {
                 phase = .word
             }
             if (phase == .word || phase == .quote) && pos == end {
-                if blankOK || !word.isEmpty { words.append(GoText.string(word[...])) }
+                if blankOK || !word.isEmpty { words.append(word) }
                 break
             }
             if phase == .word {
                 if GoText.isSpace(ch) {
                     phase = .spaces
-                    if blankOK || !word.isEmpty { words.append(GoText.string(word[...])) }
+                    if blankOK || !word.isEmpty { words.append(word) }
                     word.removeAll()
                     blankOK = false
                     pos += w
@@ -217,9 +247,9 @@ struct LineParser {
 
     /// `parseNameVal` (ENV, LABEL): `KEY value` (old form) or `KEY=value ...`.
     private func parseNameVal(_ node: inout ContainerfileNode, _ s: [UInt8], _ a: Int, _ b: Int, key: String) throws(Failure) {
-        let words = parseWords(s, a, b)
+        let words = parseWordBytes(s, a, b)
         guard let first = words.first else { return }
-        if !first.contains("=") {
+        if !first.contains(UInt8(ascii: "=")) {
             // reWhitespace.Split(rest, 2)
             var i = a
             while i < b && !GoText.isRegexWhitespace(s[i]) { i += 1 }
@@ -232,11 +262,11 @@ struct LineParser {
         var args: [String] = []
         args.reserveCapacity(words.count * 2)
         for word in words {
-            guard let eq = word.firstIndex(of: "=") else {
-                throw Failure(message: "Syntax error - can't find = in \(GoText.quote(word)). Must be of the form: name=value")
+            guard let eq = word.firstIndex(of: UInt8(ascii: "=")) else {
+                throw Failure(message: "Syntax error - can't find = in \(GoText.quote(GoText.string(word[...]))). Must be of the form: name=value")
             }
-            args.append(String(word[..<eq]))
-            args.append(String(word[word.index(after: eq)...]))
+            args.append(GoText.string(word[..<eq]))
+            args.append(GoText.string(word[(eq + 1)...]))
         }
         node.args = args
     }
