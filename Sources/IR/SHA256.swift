@@ -4,7 +4,7 @@
 /// 32-byte digest (or `hexDigest()` for lowercase hex). `SHA256.hash(_:)` and
 /// `SHA256.hex(_:)` are one-shot helpers.
 public struct SHA256: Sendable {
-    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+    private var state: State = (
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
     )
     /// Bytes of an incomplete block waiting for more input (always < 64).
@@ -123,33 +123,37 @@ public struct SHA256: Sendable {
     }
 
     @inline(__always)
-    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
+
+    private typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
 
     private mutating func compress(blocks: UnsafeRawPointer, count: Int) {
-        var (h0, h1, h2, h3, h4, h5, h6, h7) = state
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            SHA256.k.withUnsafeBufferPointer { k in
+        state = Self.compress(state, blocks, count)
+    }
+
+    /// The SHA-256 compression function over `count` 64-byte blocks. All
+    /// working variables live inside the closures so they stay in registers.
+    private static func compress(_ initial: State, _ blocks: UnsafeRawPointer, _ count: Int) -> State {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w -> State in
+            k.withUnsafeBufferPointer { k -> State in
+                var (h0, h1, h2, h3, h4, h5, h6, h7) = initial
                 for blockIndex in 0..<count {
-                    let p = blocks + blockIndex * 64
+                    let p = blocks + blockIndex &* 64
                     for t in 0..<16 {
-                        let b = p + t * 4
-                        w[t] = UInt32(b.load(as: UInt8.self)) << 24
-                            | UInt32(b.load(fromByteOffset: 1, as: UInt8.self)) << 16
-                            | UInt32(b.load(fromByteOffset: 2, as: UInt8.self)) << 8
-                            | UInt32(b.load(fromByteOffset: 3, as: UInt8.self))
+                        w[t] = p.loadUnaligned(fromByteOffset: t &* 4, as: UInt32.self).bigEndian
                     }
                     for t in 16..<64 {
-                        let x = w[t - 15], y = w[t - 2]
-                        let s0 = Self.rotr(x, 7) ^ Self.rotr(x, 18) ^ (x >> 3)
-                        let s1 = Self.rotr(y, 17) ^ Self.rotr(y, 19) ^ (y >> 10)
-                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                        let x = w[t &- 15], y = w[t &- 2]
+                        let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x &>> 3)
+                        let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y &>> 10)
+                        w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
                     }
                     var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
                     for t in 0..<64 {
-                        let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
+                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
                         let ch = (e & f) ^ (~e & g)
                         let t1 = h &+ s1 &+ ch &+ k[t] &+ w[t]
-                        let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
+                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
                         let maj = (a & b) ^ (a & c) ^ (b & c)
                         let t2 = s0 &+ maj
                         h = g; g = f; f = e; e = d &+ t1
@@ -158,8 +162,8 @@ public struct SHA256: Sendable {
                     h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
                     h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
                 }
+                return (h0, h1, h2, h3, h4, h5, h6, h7)
             }
         }
-        state = (h0, h1, h2, h3, h4, h5, h6, h7)
     }
 }

@@ -50,7 +50,13 @@ package struct ArchiveExtractor {
     package func extract(_ archivePath: String) throws(DiagnosticError) -> Extracted {
         let entries = try readEntries(archivePath)
         try check(entries)
-        let folder = try FileIO.makeTemporaryFolder(in: temporaryRoot, prefix: "openrun-archive-")
+        var folder = try FileIO.makeTemporaryFolder(in: temporaryRoot, prefix: "openrun-archive-")
+        // libarchive refuses to write through symlinks anywhere in the path,
+        // so use the folder's real path (TMPDIR may sit behind a symlink).
+        if let real = realpath(folder, nil) {
+            folder = String(cString: real)
+            free(real)
+        }
         do {
             try write(archivePath, into: folder)
         } catch {

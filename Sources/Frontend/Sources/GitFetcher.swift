@@ -70,6 +70,24 @@ package struct GitFetcher {
         package var repository: String
     }
 
+    /// The user name and token to offer an https server for `host`:
+    /// `OPENRUN_GIT_TOKEN`, else for github.com `GITHUB_TOKEN` or `GH_TOKEN`;
+    /// the user name is `OPENRUN_GIT_USERNAME`, else `oauth2` on GitLab
+    /// hosts and `x-access-token` elsewhere. Both nil without a token.
+    package static func httpsCredentials(host: String, environment env: [String: String]) -> (username: String?, token: String?) {
+        func value(_ key: String) -> String? {
+            guard let v = env[key], !v.isEmpty else { return nil }
+            return v
+        }
+        var token = value("OPENRUN_GIT_TOKEN")
+        if token == nil, host == "github.com" || host == "www.github.com" {
+            token = value("GITHUB_TOKEN") ?? value("GH_TOKEN")
+        }
+        guard let token else { return (nil, nil) }
+        let username = value("OPENRUN_GIT_USERNAME") ?? (host.contains("gitlab") ? "oauth2" : "x-access-token")
+        return (username, token)
+    }
+
     /// Initializes libgit2 exactly once per process.
     static let libraryReady: Bool = {
         git_libgit2_init()
@@ -117,6 +135,7 @@ final class GitCallbackState {
     var username: String?
     var triedAgent = false
     var triedToken = false
+    var triedUsername = false
     var authWasRequested = false
     var showProgress: Bool
     var sink: @Sendable (String) -> Void
@@ -175,14 +194,7 @@ final class GitSession {
         self.source = source
         self.location = location
         self.fetcher = fetcher
-        let env = fetcher.environment
-        var token = env["OPENRUN_GIT_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        let host = source.host
-        if token == nil, host == "github.com" || host.hasSuffix(".github.com") {
-            token = [env["GITHUB_TOKEN"], env["GH_TOKEN"]].compactMap { $0 }.first { !$0.isEmpty }
-        }
-        var username = env["OPENRUN_GIT_USERNAME"].flatMap { $0.isEmpty ? nil : $0 }
-        if username == nil, token != nil { username = host.contains("gitlab") ? "oauth2" : "x-access-token" }
+        let (username, token) = GitFetcher.httpsCredentials(host: source.host, environment: fetcher.environment)
         let show: Bool
         switch fetcher.progress {
         case .always: show = true
@@ -326,8 +338,8 @@ final class GitSession {
                 state.triedToken = true
                 return git_credential_userpass_plaintext_new(out, urlUser ?? state.username ?? "x-access-token", token)
             }
-            if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0, !state.triedAgent {
-                state.triedAgent = true
+            if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0, !state.triedUsername {
+                state.triedUsername = true
                 return git_credential_username_new(out, urlUser ?? "git")
             }
             return GIT_EAUTH.rawValue

@@ -154,7 +154,7 @@ package struct IgnorePattern: Equatable, Sendable, CustomStringConvertible {
     package func matches(_ path: String) -> Bool {
         switch kind {
         case .exact:
-            return path == cleaned
+            return path.utf8.elementsEqual(cleaned.utf8)
         case .prefix:
             return path.utf8.starts(with: cleaned.utf8.dropLast(2))
         case .suffix:

@@ -52,12 +52,13 @@ struct GitFetcherTests {
         }
 
         func fetch(_ text: String? = nil, branch: String? = nil, commit: String? = nil,
-                   progress: GitFetcher.ProgressMode = .never, sink: @escaping @Sendable (String) -> Void = { _ in })
+                   progress: GitFetcher.ProgressMode = .never, environment: [String: String] = [:],
+                   sink: @escaping @Sendable (String) -> Void = { _ in })
             throws -> GitFetcher.Checkout
         {
             let ref = try SourceReference.parse(text ?? url, branch: branch, commit: commit, workingDirectory: dir.path)
             guard case .git(let g) = ref else { throw CommandFailed(command: "parse", status: 0, stderr: "not git") }
-            var fetcher = GitFetcher(cacheRoot: cache + "/git", environment: [:], progress: progress, progressSink: sink)
+            var fetcher = GitFetcher(cacheRoot: cache + "/git", environment: environment, progress: progress, progressSink: sink)
             fetcher.progressDelay = 0
             return try fetcher.fetch(g, location: .flag("source", SourceReference.redactCredentials(text ?? url)))
         }
@@ -209,5 +210,83 @@ struct GitFetcherTests {
         #expect(SourceCache.directory(environment: ["OPENRUN_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x", "HOME": "/h"]) == "/c")
         #expect(SourceCache.directory(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"]) == "/x/openrun")
         #expect(SourceCache.directory(environment: ["OPENRUN_CACHE_DIR": "", "HOME": "/h"]) == "/h/.cache/openrun")
+    }
+}
+
+@Suite("Git credentials")
+struct GitCredentialTests {
+    @Test("https tokens come from OPENRUN_GIT_TOKEN, or GITHUB_TOKEN / GH_TOKEN for github.com only")
+    func tokens() {
+        let env = ["GITHUB_TOKEN": "gh1", "GH_TOKEN": "gh2"]
+        #expect(GitFetcher.httpsCredentials(host: "github.com", environment: env) == ("x-access-token", "gh1"))
+        #expect(GitFetcher.httpsCredentials(host: "github.com", environment: ["GH_TOKEN": "gh2", "GITHUB_TOKEN": ""]) == ("x-access-token", "gh2"))
+        #expect(GitFetcher.httpsCredentials(host: "gitlab.com", environment: env) == (nil, nil))
+        #expect(GitFetcher.httpsCredentials(host: "gitlab.com", environment: ["OPENRUN_GIT_TOKEN": "t"]) == ("oauth2", "t"))
+        #expect(GitFetcher.httpsCredentials(host: "github.com", environment: ["OPENRUN_GIT_TOKEN": "t", "GITHUB_TOKEN": "gh1"]) == ("x-access-token", "t"))
+        #expect(GitFetcher.httpsCredentials(host: "git.example", environment: ["OPENRUN_GIT_TOKEN": "t", "OPENRUN_GIT_USERNAME": "me"]) == ("me", "t"))
+    }
+}
+
+/// Fetches over real HTTP from `git http-backend` behind a small Python
+/// server that demands basic auth (Tests/Fixtures/sources/git_http_server.py).
+@Suite("Git over HTTP with a token")
+struct GitHTTPTests {
+    static let serverScript = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/sources/git_http_server.py").path
+
+    /// A running server; `stop()` closes its stdin, which ends it.
+    struct Server {
+        var process: Process
+        var stdin: Pipe
+        var port: Int
+
+        func stop() {
+            try? stdin.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Starts the server for `root`.
+    static func startServer(root: String, user: String, token: String) throws -> Server {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", serverScript, root, user, token]
+        let out = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = out
+        process.standardInput = stdin
+        try process.run()
+        var line = Data()
+        while true {
+            let byte = out.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data("\n".utf8) { break }
+            line.append(byte)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+            try? stdin.fileHandleForWriting.close()
+            process.terminate()
+            throw CommandFailed(command: "git_http_server.py", status: -1, stderr: "no port printed")
+        }
+        return Server(process: process, stdin: stdin, port: port)
+    }
+
+    @Test("OPENRUN_GIT_TOKEN is sent as user/password; a wrong or missing token is sources.git-auth and never printed")
+    func token() throws {
+        let f = try GitFetcherTests.Fixture()
+        defer { f.dir.remove() }
+        let server = try Self.startServer(root: f.dir.path, user: "robot", token: "tok-123-secret")
+        defer { server.stop() }
+        let url = "http://127.0.0.1:\(server.port)/repo"
+        let good = try f.fetch(url, environment: ["OPENRUN_GIT_TOKEN": "tok-123-secret", "OPENRUN_GIT_USERNAME": "robot"])
+        #expect(good.commit == f.main)
+
+        for env in [["OPENRUN_GIT_TOKEN": "wrong-secret-456", "OPENRUN_GIT_USERNAME": "robot"], [:]] {
+            let found = diagnostics { _ = try f.fetch(url, branch: "dev", environment: env) }
+            #expect(found.map(\.id) == ["sources.git-auth"], "\(env)")
+            let text = found.map(\.rendered).joined(separator: "\n")
+            #expect(text.contains("OPENRUN_GIT_TOKEN"))
+            #expect(!text.contains("wrong-secret-456") && !text.contains("tok-123-secret"))
+        }
     }
 }
