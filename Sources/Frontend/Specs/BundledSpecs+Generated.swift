@@ -1350,10 +1350,10 @@ param("dev_reload", default="none",
 
 """##)),
             Entry(path: "secrets.toml.tmpl", executable: false, content: .text(#"""
-{{- /* Streamlit secrets: every param of the app as key="value" (TOML). */ -}}
-{{- range $key, $value := .params }}
+{{- /* Streamlit secrets: every param of the app as key="value" (TOML), sorted by key. */ -}}
+{{ range $key, $value := .params -}}
 {{ $key }}={{ printf "%q" $value }}
-{{- end }}
+{{ end -}}
 
 """#)),
             Entry(path: "streamlit_cmd.sh", executable: true, content: .text(##"""
@@ -1453,10 +1453,10 @@ param("dev_reload", default="none",
 
 """##)),
             Entry(path: "secrets.toml.tmpl", executable: false, content: .text(#"""
-{{- /* Streamlit secrets: every param of the app as key="value" (TOML). */ -}}
-{{- range $key, $value := .params }}
+{{- /* Streamlit secrets: every param of the app as key="value" (TOML), sorted by key. */ -}}
+{{ range $key, $value := .params -}}
 {{ $key }}={{ printf "%q" $value }}
-{{- end }}
+{{ end -}}
 
 """#)),
             Entry(path: "streamlit_cmd.sh", executable: true, content: .text(##"""
