@@ -144,7 +144,7 @@ package enum AppCompiler {
         let source = sourceInfo(resolved, request: request, digest: resolved.root == nil ? nil : (try? resolved.digest()))
         var input = AppLowering.Input(
             declaration: declaration, params: params, appPath: appPath,
-            slug: AppNames.slug(domain: appPath.domain, path: appPath.path),
+            slug: Naming.appSlug(domain: appPath.domain, path: appPath.path),
             source: source, spec: specInfo, files: files,
             parseContainerfile: { path, bytes, args, diags in containerfileFacts(path: context.displayPath(of: path), bytes: bytes, buildArgs: args, into: diags) },
             contextDigest: contextDigest, appURL: appURL)
@@ -199,34 +199,4 @@ struct ContextFiles: AppFileLookup {
     func sourceHas(_ path: String) -> Bool { context.origin(of: path) == .source }
     func specHas(_ path: String) -> Bool { context.origin(of: path) == .spec }
     func read(_ path: String) -> [UInt8]? { (try? context.read(path)) ?? nil }
-}
-
-/// The app's slug (until IR's Naming lands): domain and path, lowercased,
-/// every run of other characters made one `-`; `root` for `/`; with a hash
-/// suffix when anything but `/` was replaced or it is long, so distinct app
-/// paths keep distinct slugs.
-enum AppNames {
-    static func slug(domain: String?, path: String) -> String {
-        let raw = (domain.map { $0 + "/" } ?? "") + path
-        var out = ""
-        var lossy = false
-        for u in raw.unicodeScalars {
-            if ("a"..."z").contains(u) || ("0"..."9").contains(u) {
-                out.unicodeScalars.append(u)
-            } else {
-                // Only "/" maps to "-" without loss: "/a-b" and "/a/b" must differ.
-                if u != "/" { lossy = true }
-                if !out.isEmpty, out.last != "-" { out += "-" }
-            }
-        }
-        while out.hasSuffix("-") { out.removeLast() }
-        if out.isEmpty { out = "root" }
-        if out.first.map({ $0.isNumber }) == true { out = "app-" + out }
-        if lossy || out.count > 40 {
-            out = String(out.prefix(31))
-            while out.hasSuffix("-") { out.removeLast() }
-            out += "-" + String(SHA256.hex(raw).prefix(8))
-        }
-        return out
-    }
 }
