@@ -405,7 +405,8 @@ enum GoFormat {
                 pad(GoFormat.quoteRune(n, asciiOnly: plus))
                 return
             case "U":
-                var s = "U+" + String(format: "%04X", n)
+                let hex = String(UInt64(bitPattern: Int64(n)), radix: 16, uppercase: true)
+                var s = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 if sharp, let r = Unicode.Scalar(UInt32(truncatingIfNeeded: n)), GoFormat.isPrint(r) {
                     s += " '" + String(Character(r)) + "'"
                 }

@@ -61,6 +61,8 @@ extension GoTemplateExecutor {
                 throw callError("reflect: call of reflect.Value.Type on zero Value")
             case .value(.nil, _):
                 throw callError("len of nil pointer")
+            case .byte:
+                throw callError("len of type uint8")
             case .value(.string(let s), _):
                 return .plain(.int(s.utf8.count))
             case .value(.list(let l), _):
@@ -124,8 +126,9 @@ extension GoTemplateExecutor {
 
     private func index(_ item: GoTemplateVal, _ indexes: ArraySlice<GoTemplateVal>, _ callError: (String) -> GoTemplateSignal) throws(GoTemplateSignal) -> GoTemplateVal {
         var current = item.unboxed
-        guard case .value = current else { throw callError("index of untyped nil") }
+        if case .invalid = current { throw callError("index of untyped nil") }
         for idx in indexes {
+            if case .byte = current { throw callError("can't index item of type uint8") }
             guard case .value(let x, _) = current else { throw callError("index of nil pointer") }
             switch x {
             case .list, .string:
@@ -134,6 +137,7 @@ extension GoTemplateExecutor {
                 let i: Int
                 switch idx.unboxed {
                 case .value(.int(let n), _): i = n
+                case .byte(let b): i = Int(b)
                 case .invalid: throw callError("cannot index slice/array with nil")
                 case .value(let k, _): throw callError("cannot index slice/array with type \(k.goTypeName)")
                 }
@@ -144,13 +148,14 @@ extension GoTemplateExecutor {
                 if case .list(let l) = x {
                     current = .value(l[i], boxed: true)
                 } else if case .string(let s) = x {
-                    current = .plain(.int(Int(Array(s.utf8)[i])))
+                    current = .byte(Array(s.utf8)[i])
                 }
             case .map(let m):
                 let key: String
                 switch idx.unboxed {
                 case .value(.string(let s), _): key = s
                 case .invalid: throw callError("value is nil; should be of type string")
+                case .byte: throw callError("value has type uint8; should be string")
                 case .value(let k, _): throw callError("value has type \(k.goTypeName); should be string")
                 }
                 current = .value(m[key] ?? .nil, boxed: true)
@@ -166,6 +171,7 @@ extension GoTemplateExecutor {
     private enum BasicKind { case bool, int, float, string }
 
     private static func basicKind(_ v: GoTemplateVal) -> BasicKind? {
+        if case .byte = v { return .int }
         guard case .value(let x, _) = v.unboxed else { return nil }
         switch x {
         case .bool: return .bool
@@ -179,10 +185,10 @@ extension GoTemplateExecutor {
     /// funcs.go eq: arg1 equals any of the others; nil equals only nil.
     private static func eq(_ a: GoTemplateVal, _ others: ArraySlice<GoTemplateVal>, _ callError: (String) -> GoTemplateSignal) throws(GoTemplateSignal) -> Bool {
         if others.isEmpty { throw callError("missing argument for comparison") }
-        let a1 = a.unboxed
+        let a1 = a.unboxed.bytesAsInts
         let k1 = basicKind(a1)
         for other in others {
-            let a2 = other.unboxed
+            let a2 = other.unboxed.bytesAsInts
             let k2 = basicKind(a2)
             var truth = false
             if k1 != k2 {
@@ -195,8 +201,13 @@ extension GoTemplateExecutor {
                     truth = true
                 case (.invalid, _), (_, .invalid):
                     truth = false
-                case (.value(let x, _), _):
-                    throw callError("non-comparable type \(GoFormat.formatValue(x)): \(x.goTypeName)")
+                case (.value(let x, _), .value(let y, _)):
+                    if x.goTypeName != y.goTypeName {
+                        throw callError("non-comparable types \(GoFormat.sprintf("%s", [x])): \(x.goTypeName), \(y.goTypeName): \(GoFormat.formatValue(y))")
+                    }
+                    throw callError("non-comparable type \(GoFormat.sprintf("%s", [y])): \(y.goTypeName)")
+                default:
+                    truth = false  // bytes were turned into ints above
                 }
             }
             if truth { return true }
@@ -208,13 +219,21 @@ extension GoTemplateExecutor {
     private static func lt(_ a: GoTemplateVal, _ b: GoTemplateVal, _ callError: (String) -> GoTemplateSignal) throws(GoTemplateSignal) -> Bool {
         guard let k1 = basicKind(a), let k2 = basicKind(b) else { throw callError("invalid type for comparison") }
         if k1 != k2 { throw callError("incompatible types for comparison") }
-        guard case .value(let x, _) = a.unboxed, case .value(let y, _) = b.unboxed else { return false }
+        guard case .value(let x, _) = a.unboxed.bytesAsInts, case .value(let y, _) = b.unboxed.bytesAsInts else { return false }
         switch (x, y) {
         case (.int(let p), .int(let q)): return p < q
         case (.float(let p), .float(let q)): return p < q
         case (.string(let p), .string(let q)): return GoFormat.goLess(p, q)
         default: throw callError("invalid type for comparison")
         }
+    }
+}
+
+extension GoTemplateVal {
+    /// Bytes as ints, for comparisons (Go compares int and uint8 by value).
+    var bytesAsInts: GoTemplateVal {
+        if case .byte(let b) = self { return .plain(.int(Int(b))) }
+        return self
     }
 }
 

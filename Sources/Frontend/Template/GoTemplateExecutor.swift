@@ -5,6 +5,9 @@
 enum GoTemplateVal {
     case invalid
     case value(TemplateValue, boxed: Bool)
+    /// A byte from indexing a string (Go's uint8): prints and compares as
+    /// a number, but errors name its type `uint8`.
+    case byte(UInt8)
 
     /// Wraps a Go value; nil outside an interface is "no value".
     static func plain(_ v: TemplateValue) -> GoTemplateVal {
@@ -17,6 +20,7 @@ enum GoTemplateVal {
         switch self {
         case .invalid: return .invalid
         case .value(let v, _): return .plain(v)
+        case .byte: return self
         }
     }
 
@@ -25,6 +29,7 @@ enum GoTemplateVal {
         switch self {
         case .invalid: return .nil
         case .value(let v, _): return v
+        case .byte(let b): return .int(Int(b))
         }
     }
 }
@@ -131,12 +136,14 @@ struct GoTemplateExecutor {
         switch v {
         case .invalid: return "<no value>"
         case .value(let x, _): return GoFormat.formatValue(x)
+        case .byte(let b): return String(b)
         }
     }
 
     static func isTrue(_ v: GoTemplateVal) -> Bool {
         switch v.unboxed {
         case .invalid: return false
+        case .byte(let b): return b != 0
         case .value(let x, _):
             switch x {
             case .string(let s): return !s.isEmpty
@@ -170,6 +177,8 @@ struct GoTemplateExecutor {
         switch value {
         case .invalid:
             break
+        case .byte(let b):
+            throw fail("range can't iterate over \(b)")
         case .value(let x, _):
             switch x {
             case .list(let items):
@@ -341,6 +350,7 @@ struct GoTemplateExecutor {
     }
 
     func evalField(_ name: String, receiver: GoTemplateVal, args: [GoTemplateNode.Operand]?, final: GoTemplateVal?) throws(GoTemplateSignal) -> GoTemplateVal {
+        if case .byte = receiver { throw fail("can't evaluate field \(name) in type uint8") }
         guard case .value(let v, let boxed) = receiver else { return .invalid }
         let typ = boxed ? "interface {}" : v.goTypeName
         if boxed, case .nil = v {
@@ -410,6 +420,8 @@ struct GoTemplateExecutor {
             throw fail("wrong type for value; expected string; got interface {}")
         case .value(let x, _):
             throw fail("wrong type for value; expected string; got \(x.goTypeName)")
+        case .byte:
+            throw fail("wrong type for value; expected string; got uint8")
         }
     }
 }

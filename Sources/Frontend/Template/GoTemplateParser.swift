@@ -201,6 +201,7 @@ struct GoTemplateParser {
     }
 
     private mutating func templateControl(_ pos: Int) throws(GoTemplateSyntaxError) -> GoTemplateNode {
+        let pos = peekNonSpace().pos  // Go places the node at its name.
         let name = try templateName("template clause")
         var pipe: GoTemplateNode.Pipe? = nil
         if nextNonSpace().kind != .rightDelim {
@@ -322,17 +323,20 @@ struct GoTemplateParser {
     private mutating func operand() throws(GoTemplateSyntaxError) -> GoTemplateNode.Operand? {
         guard let node = try term() else { return nil }
         guard peek().kind == .field else { return node }
+        // Like Go, the merged node takes the position of the first field
+        // after the term (`.b` in `.a.b`), which is where errors point.
+        let chainPos = peek().pos
         var names: [String] = []
         while peek().kind == .field { names.append(String(next().value.dropFirst())) }
         switch node {
-        case .field(let pos, let first):
-            return .field(pos: pos, names: first + names)
-        case .variable(let pos, let first):
-            return .variable(pos: pos, names: first + names)
+        case .field(_, let first):
+            return .field(pos: chainPos, names: first + names)
+        case .variable(_, let first):
+            return .variable(pos: chainPos, names: first + names)
         case .bool, .string, .number, .nilValue, .dot:
             throw err("unexpected . after term \(GoFormat.quote(node.goDescription))", node.pos)
         default:
-            return .chain(pos: node.pos, node: node, names: names)
+            return .chain(pos: chainPos, node: node, names: names)
         }
     }
 
