@@ -50,6 +50,8 @@ struct GoTemplateExecutor {
     var depth = 0
     var atPos = 0
     var atContext = ""
+    /// Nodes walked so far; see `GoTemplate.maxSteps`.
+    var steps = 0
 
     init(template: GoTemplate) { self.template = template }
 
@@ -106,6 +108,10 @@ struct GoTemplateExecutor {
     }
 
     mutating func walk(_ dot: GoTemplateVal, _ node: GoTemplateNode) throws(GoTemplateSignal) {
+        steps += 1
+        if steps > GoTemplate.maxSteps || output.utf8.count > GoTemplate.maxOutputBytes {
+            throw fail("template execution exceeded openrun's budget (\(GoTemplate.maxSteps) steps or \(GoTemplate.maxOutputBytes) bytes of output)")
+        }
         switch node {
         case .text(let s):
             output += s

@@ -228,6 +228,8 @@ struct GoTemplateTests {
                   diagnostic: #"t.tmpl:1:12: error: executing "t.tmpl" at <{{template "nope"}}>: template "nope" not defined [template.exec]"#),
         ErrorCase(name: "runaway recursion", template: #"{{define "r"}}{{template "r"}}{{end}}{{template "r"}}"#,
                   diagnostic: #"t.tmpl:1:26: error: executing "t.tmpl" at <{{template "r"}}>: exceeded maximum template depth (100) [template.exec]"#),
+        ErrorCase(name: "exponential work hits the budget", template: String(repeating: "{{range $.SI}}", count: 14) + "x" + String(repeating: "{{end}}", count: 14),
+                  diagnostic: #"t.tmpl:1:192: error: executing "t.tmpl" at <$.SI>: template execution exceeded openrun's budget (1000000 steps or 16777216 bytes of output) [template.exec]"#),
     ]
 
     /// Positions follow Go's nodes: a field chain `.a.b` is placed at its
