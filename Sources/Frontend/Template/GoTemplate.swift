@@ -26,6 +26,11 @@ package struct GoTemplate: Sendable {
 
     /// Nested `{{template}}` calls allowed before rendering stops (Go allows 100000).
     package static let maxDepth = 100
+    /// Nodes a rendering may walk, so a runaway template (recursion inside
+    /// `range`) stops with an error instead of hanging; Go has no such limit.
+    package static let maxSteps = 1_000_000
+    /// Output a rendering may produce (16 MiB).
+    package static let maxOutputBytes = 16 << 20
 
     /// Parses `source`; a syntax error is a located diagnostic.
     package init(source: String, file: String) throws(DiagnosticError) {

@@ -1,47 +1,3 @@
-/// A value during execution, as Go's reflect sees it: missing (an invalid
-/// `reflect.Value`, printed `<no value>`), or a value that may sit inside an
-/// `interface{}` (`boxed`: read from a map or list element), which changes
-/// how Go names its type in errors.
-enum GoTemplateVal {
-    case invalid
-    case value(TemplateValue, boxed: Bool)
-    /// A byte from indexing a string (Go's uint8): prints and compares as
-    /// a number, but errors name its type `uint8`.
-    case byte(UInt8)
-
-    /// Wraps a Go value; nil outside an interface is "no value".
-    static func plain(_ v: TemplateValue) -> GoTemplateVal {
-        if case .nil = v { return .invalid }
-        return .value(v, boxed: false)
-    }
-
-    /// Go's `indirectInterface`: the concrete value, forgetting the interface.
-    var unboxed: GoTemplateVal {
-        switch self {
-        case .invalid: return .invalid
-        case .value(let v, _): return .plain(v)
-        case .byte: return self
-        }
-    }
-
-    /// The value handed to a function parameter of type `any` (nil when missing).
-    var asInterface: TemplateValue {
-        switch self {
-        case .invalid: return .nil
-        case .value(let v, _): return v
-        case .byte(let b): return .int(Int(b))
-        }
-    }
-}
-
-/// How execution stops early: an error (message, byte offset, and the node
-/// Go would name in "at <...>"), or `break`/`continue` unwinding to a range.
-enum GoTemplateSignal: Error {
-    case failure(String, Int, String)
-    case breakLoop
-    case continueLoop
-}
-
 /// Runs a parsed template (text/template/exec.go's state).
 struct GoTemplateExecutor {
     let template: GoTemplate
@@ -50,6 +6,8 @@ struct GoTemplateExecutor {
     var depth = 0
     var atPos = 0
     var atContext = ""
+    /// Nodes walked so far; see `GoTemplate.maxSteps`.
+    var steps = 0
 
     init(template: GoTemplate) { self.template = template }
 
@@ -106,6 +64,10 @@ struct GoTemplateExecutor {
     }
 
     mutating func walk(_ dot: GoTemplateVal, _ node: GoTemplateNode) throws(GoTemplateSignal) {
+        steps += 1
+        if steps > GoTemplate.maxSteps || output.utf8.count > GoTemplate.maxOutputBytes {
+            throw fail("template execution exceeded openrun's budget (\(GoTemplate.maxSteps) steps or \(GoTemplate.maxOutputBytes) bytes of output)")
+        }
         switch node {
         case .text(let s):
             output += s

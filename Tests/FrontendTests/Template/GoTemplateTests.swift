@@ -195,11 +195,11 @@ struct GoTemplateTests {
         ErrorCase(name: "bad character", template: "{{.X#}}", diagnostic: "t.tmpl:1:3: error: bad character U+0023 '#' [template.syntax]"),
         // Execution errors.
         ErrorCase(name: "field of string", template: "{{.X.Y}}",
-                  diagnostic: #"t.tmpl:1:3: error: executing "t.tmpl" at <.X.Y>: can't evaluate field Y in type interface {} [template.exec]"#),
+                  diagnostic: #"t.tmpl:1:5: error: executing "t.tmpl" at <.X.Y>: can't evaluate field Y in type interface {} [template.exec]"#),
         ErrorCase(name: "field of top-level string", template: "{{.Y}}",
                   diagnostic: #"t.tmpl:1:3: error: executing "t.tmpl" at <.Y>: can't evaluate field Y in type string [template.exec]"#, data: "s"),
         ErrorCase(name: "nil pointer field", template: "{{.Empty0.X}}",
-                  diagnostic: #"t.tmpl:1:3: error: executing "t.tmpl" at <.Empty0.X>: nil pointer evaluating interface {}.X [template.exec]"#),
+                  diagnostic: #"t.tmpl:1:10: error: executing "t.tmpl" at <.Empty0.X>: nil pointer evaluating interface {}.X [template.exec]"#),
         ErrorCase(name: "index out of range", template: "{{index .SI 10}}",
                   diagnostic: #"t.tmpl:1:3: error: executing "t.tmpl" at <index .SI 10>: error calling index: index out of range: 10 [template.exec]"#),
         ErrorCase(name: "index with wrong key type", template: "{{index .SI `hello`}}",
@@ -225,11 +225,15 @@ struct GoTemplateTests {
         ErrorCase(name: "range over string", template: "{{range .X}}{{end}}",
                   diagnostic: #"t.tmpl:1:9: error: executing "t.tmpl" at <.X>: range can't iterate over x [template.exec]"#),
         ErrorCase(name: "undefined template", template: #"{{template "nope"}}"#,
-                  diagnostic: #"t.tmpl:1:3: error: executing "t.tmpl" at <{{template "nope"}}>: template "nope" not defined [template.exec]"#),
+                  diagnostic: #"t.tmpl:1:12: error: executing "t.tmpl" at <{{template "nope"}}>: template "nope" not defined [template.exec]"#),
         ErrorCase(name: "runaway recursion", template: #"{{define "r"}}{{template "r"}}{{end}}{{template "r"}}"#,
-                  diagnostic: #"t.tmpl:1:17: error: executing "t.tmpl" at <{{template "r"}}>: exceeded maximum template depth (100) [template.exec]"#),
+                  diagnostic: #"t.tmpl:1:26: error: executing "t.tmpl" at <{{template "r"}}>: exceeded maximum template depth (100) [template.exec]"#),
+        ErrorCase(name: "exponential work hits the budget", template: String(repeating: "{{range $.SI}}", count: 14) + "x" + String(repeating: "{{end}}", count: 14),
+                  diagnostic: #"t.tmpl:1:192: error: executing "t.tmpl" at <$.SI>: template execution exceeded openrun's budget (1000000 steps or 16777216 bytes of output) [template.exec]"#),
     ]
 
+    /// Positions follow Go's nodes: a field chain `.a.b` is placed at its
+    /// second field, a `{{template}}` at its name.
     @Test("reports errors with Go's wording at file:line:col", arguments: errorCases)
     func errors(_ c: ErrorCase) {
         do {
