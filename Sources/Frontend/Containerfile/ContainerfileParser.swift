@@ -256,7 +256,6 @@ package struct ContainerfileParser {
                         content.append(contentsOf: bytes[hs..<he])
                     }
                     if !terminated {
-                        if let t = tooLongAt { throw tooLong(t) }
                         throw error(ID.heredoc, "unterminated heredoc", line: startLine)
                     }
                     doc.content = GoText.string(content[...])
