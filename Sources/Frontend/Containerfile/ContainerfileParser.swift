@@ -316,7 +316,7 @@ package struct ContainerfileParser {
             words = w
         }
         var docs: [ContainerfileHeredoc] = []
-        for word in words where word.contains("<<") {
+        for word in words where Self.containsHeredocMarker(Array(word.utf8)) {
             if let doc = try parseHeredocWord(word) { docs.append(doc) }
         }
         return docs
