@@ -139,11 +139,18 @@ package struct ContainerfileParser {
             while i < end && isS(bytes[i]) { i += 1 }
             guard i < end, bytes[i] == UInt8(ascii: "=") else { break }
             i += 1
+            let afterEquals = i
             while i < end && isS(bytes[i]) { i += 1 }
             var ve = end
             while ve > i && isS(bytes[ve - 1]) { ve -= 1 }
-            // `.` does not match a newline; a lone \n cannot occur here but \r can (it is \s).
-            guard ve > i else { break }
+            if ve == i {
+                // Only spaces after `=`: the regex backtracks so that `(.+?)`
+                // takes the last one.
+                guard end > afterEquals else { break }
+                i = end - 1
+                ve = end
+            }
+            // `.` does not match a newline.
             if bytes[i..<ve].contains(0x0A) { break }
             key = String(decoding: bytes[ks..<ke], as: UTF8.self).lowercased()
             value = String(decoding: bytes[i..<ve], as: UTF8.self)
@@ -256,7 +263,6 @@ package struct ContainerfileParser {
                         content.append(contentsOf: bytes[hs..<he])
                     }
                     if !terminated {
-                        if let t = tooLongAt { throw tooLong(t) }
                         throw error(ID.heredoc, "unterminated heredoc", line: startLine)
                     }
                     doc.content = GoText.string(content[...])
@@ -317,7 +323,7 @@ package struct ContainerfileParser {
             words = w
         }
         var docs: [ContainerfileHeredoc] = []
-        for word in words where word.contains("<<") {
+        for word in words where Self.containsHeredocMarker(Array(word.utf8)) {
             if let doc = try parseHeredocWord(word) { docs.append(doc) }
         }
         return docs

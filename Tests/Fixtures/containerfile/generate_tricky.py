@@ -121,6 +121,10 @@ HAND = [
     "# escape=x\nFROM a\n",
     "# escape=\nFROM a\n",
     "# escape=``\nFROM a\n",
+    "# escape= \nFROM a\n",
+    "# escape =   \t\nFROM a\n",
+    "# syntax= \n# escape=`\nRUN a `\n b\n",
+    "#escape=\nFROM a\n",
     "# escape=`\nRUN a ``\nRUN b `\n  c\n",
     "# escape=`\nRUN a \\\n",
     "# escape=`\nENV a=b` c d=e\n",
@@ -256,10 +260,39 @@ def gen(rng):
     return out
 
 
+SPECIALS = ["\\", "`", "\"", "'", "$", "{", "}", "[", "]", ",", "=", "#", "<<", "<<-",
+            "-", "--", " ", "\t", "\n", "\r\n", "\r", "\x0b", "\x0c", "\u0085", "\u00a0",
+            "\u2028", "\u3000", "\ufeff", "é", "EOF", "\\\n", "`\n", "\n#c\n", "\n\n", ":",
+            "/", "*", "?", "%", "ONBUILD ", "RUN ", "COPY ", "# escape=`\n", "0", "1e999",
+            "null", "\\u0041", "\\ud800"]
+
+
+def mutate(rng, bases, count):
+    """Character-level mutations of real-world files and earlier cases."""
+    out = []
+    while len(out) < count:
+        s = list(rng.choice(bases))
+        for _ in range(rng.randint(1, 6)):
+            op = rng.random()
+            pos = rng.randint(0, len(s))
+            if op < 0.6:
+                s[pos:pos] = list(rng.choice(SPECIALS))
+            elif op < 0.85 and s:
+                del s[min(pos, len(s) - 1)]
+            elif s:
+                s[rng.randint(0, len(s) - 1)] = rng.choice(SPECIALS)
+        out.append("".join(s))
+    return out
+
+
 def main():
     rng = random.Random(20261123)
-    corpus = HAND + gen(rng)
     here = os.path.dirname(os.path.abspath(__file__))
+    real_dir = os.path.join(here, "real")
+    real = [open(os.path.join(real_dir, f), encoding="utf-8").read()
+            for f in sorted(os.listdir(real_dir)) if f.endswith(".Containerfile")]
+    generated = gen(rng)
+    corpus = HAND + generated + mutate(rng, real + HAND + generated, 1200)
     with open(os.path.join(here, "tricky", "generated.json"), "w", encoding="utf-8") as f:
         json.dump(corpus, f, ensure_ascii=False, indent=0)
         f.write("\n")

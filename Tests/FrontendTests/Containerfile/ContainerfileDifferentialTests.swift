@@ -79,7 +79,7 @@ struct ContainerfileDifferentialTests {
     @Test("the tricky corpus gets the same instructions, values and errors as BuildKit")
     func trickyCorpus() throws {
         let texts = try ContainerfileFixtures.tricky()
-        #expect(texts.count >= 800)
+        #expect(texts.count >= 2000)
         let verdicts = try ContainerfileFixtures.buildkit(texts)
         var failures: [String] = []
         var compared = 0
@@ -97,8 +97,33 @@ struct ContainerfileDifferentialTests {
                 failures.append("case \(i) \(GoText.quote(text)):\n\(diff)")
             }
         }
-        #expect(compared >= 850, "only \(compared) comparable cases")
+        #expect(compared >= 1950, "only \(compared) comparable cases")
         #expect(rejected >= 50, "the corpus should exercise errors too (\(rejected))")
         #expect(failures.isEmpty, "\(failures.count) of \(compared) cases differ:\n\(failures.prefix(15).joined(separator: "\n\n"))")
+    }
+
+    @Test("limits: BuildKit's 64 KiB line limit and Go's JSON nesting depth")
+    func limits() throws {
+        func nested(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        let a = { (n: Int) in String(repeating: "a", count: n) }
+        let texts = [
+            "RUN " + a(65531) + "\n",
+            "RUN " + a(65532) + "\n",
+            "RUN " + a(65531),
+            "RUN " + a(65532),
+            "FROM x\nRUN " + a(70000) + "\nRUN b\n",
+            "FROM x\nRUN <<EOF\n" + a(70000) + "\nEOF\n",
+            "CMD " + nested(9999) + "\n",
+            "CMD " + nested(10000) + "\n",
+            "CMD " + nested(10001) + "\n",
+            "CMD [" + String(repeating: "{\"a\":", count: 9999) + "1" + String(repeating: "}", count: 9999) + "]\n",
+            "CMD [" + String(repeating: "{\"a\":", count: 10000) + "1" + String(repeating: "}", count: 10000) + "]\n",
+        ]
+        let verdicts = try ContainerfileFixtures.buildkit(texts)
+        for (i, (text, verdict)) in zip(texts, verdicts).enumerated() {
+            if let diff = Self.compare(text, verdict) {
+                Issue.record("limit case \(i): \(diff.prefix(300))")
+            }
+        }
     }
 }
