@@ -68,6 +68,9 @@ package struct GitFetcher {
         package var usedNetwork: Bool
         /// The bare repository in the cache.
         package var repository: String
+        /// Warnings, such as `sources.git-offline` when the remote could not
+        /// be reached and a commit fetched earlier was used.
+        package var warnings: [Diagnostic] = []
     }
 
     /// The user name and token to offer an https server for `host`:
@@ -125,7 +128,9 @@ package struct GitFetcher {
             try session.checkout(commit: commit, into: checkout, temporaryParent: entry + "/checkouts")
         }
         let root = source.folder.isEmpty ? checkout : checkout + "/" + source.folder
-        return Checkout(commit: commit, folder: checkout, root: root, usedNetwork: usedNetwork, repository: repoPath)
+        return Checkout(
+            commit: commit, folder: checkout, root: root, usedNetwork: usedNetwork, repository: repoPath,
+            warnings: session.warnings)
     }
 }
 
@@ -189,6 +194,8 @@ final class GitSession {
     var repo: OpaquePointer?
     var remote: OpaquePointer?
     let state: GitCallbackState
+    /// Warnings for the caller (e.g. an offline fallback to the cache).
+    var warnings: [Diagnostic] = []
 
     init(source: GitSource, location: SourceLocation, fetcher: GitFetcher) {
         self.source = source
@@ -249,7 +256,21 @@ final class GitSession {
             // Commits never change: one already in the cache needs no fetch.
             if let found = try lookupCommit(commit) { return (found, false) }
         }
-        let heads = try connectAndList()
+        let heads: [RemoteHead]
+        do {
+            heads = try connectAndList()
+        } catch {
+            // Offline: a branch (or the default branch) fetched before is still usable.
+            guard source.commit == nil, error.diagnostics.first?.id == "sources.git-unreachable",
+                let cached = try cachedCommit()
+            else { throw error }
+            let what = source.branch.map { "'\($0)'" } ?? "the default branch"
+            warnings.append(.warning(
+                "sources.git-offline",
+                "cannot reach \(source.displayURL); using commit \(cached.prefix(12)) of \(what) fetched earlier",
+                at: location, notes: error.diagnostics.first?.notes ?? []))
+            return (cached, false)
+        }
         if let commit = source.commit {
             // 1. a ref that points at the commit; 2. the branch or default branch; 3. everything.
             var tried: [[String]] = []
@@ -288,10 +309,31 @@ final class GitSession {
             ref = def
         }
         try download([refspec(for: ref.name)])
+        if source.branch == nil, ref.name.hasPrefix("refs/heads/") {
+            // Remember the default branch for offline use.
+            var out: OpaquePointer?
+            let target = "refs/remotes/origin/" + ref.name.dropFirst(11)
+            if git_reference_symbolic_create(&out, repo, "refs/remotes/origin/HEAD", target, 1, "openrun: default branch") == 0 {
+                git_reference_free(out)
+            }
+        }
         guard let found = try lookupCommit(ref.oid) else {
             throw fail("sources.git-fetch-failed", "fetching \(ref.name) from \(source.displayURL) did not yield commit \(ref.oid)")
         }
         return (found, true)
+    }
+
+    /// The commit the cache holds for the requested branch or tag (or the
+    /// default branch), if any.
+    func cachedCommit() throws(DiagnosticError) -> String? {
+        let names = source.branch.map { ["refs/remotes/origin/\($0)", "refs/tags/\($0)"] } ?? ["refs/remotes/origin/HEAD"]
+        for name in names {
+            var oid = git_oid()
+            if git_reference_name_to_id(&oid, repo, name) == 0 {
+                return try lookupCommit(Self.hex(&oid))
+            }
+        }
+        return nil
     }
 
     struct RemoteHead {
