@@ -224,7 +224,10 @@ final class GitSession {
         }
         remote = r
         var cb = callbacks()
-        if git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, nil, nil) != 0 {
+        var proxy = git_proxy_options()
+        git_proxy_options_init(&proxy, UInt32(GIT_PROXY_OPTIONS_VERSION))
+        proxy.type = GIT_PROXY_AUTO  // git config http.proxy, then the *_proxy variables
+        if git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, &proxy, nil) != 0 {
             throw connectionError()
         }
         var list: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
@@ -269,6 +272,7 @@ final class GitSession {
         opts.callbacks = callbacks()
         opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         opts.update_fetchhead = 0
+        opts.proxy_opts.type = GIT_PROXY_AUTO
         var cStrings = refspecs.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
         let result = cStrings.withUnsafeMutableBufferPointer { buffer -> Int32 in
