@@ -107,7 +107,8 @@ final class GitSession {
                 tried.append([refspec(for: def.name)])
             }
             tried.append(["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"])
-            for refspecs in tried {
+            var done: Set<[String]> = []
+            for refspecs in tried where done.insert(refspecs).inserted {
                 try download(refspecs)
                 if let found = try lookupCommit(commit) { return (found, true) }
             }
@@ -232,10 +233,11 @@ final class GitSession {
         }
         var list: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
         var count = 0
-        guard git_remote_ls(&list, &count, remote) == 0, let list else {
+        guard git_remote_ls(&list, &count, remote) == 0 else {
             throw fail("sources.git-unreachable", "cannot list the refs of \(source.displayURL): \(lastError())")
         }
         var heads: [RemoteHead] = []
+        guard let list, count > 0 else { return heads }
         for i in 0..<count {
             guard let h = list[i] else { continue }
             var oid = h.pointee.oid
@@ -247,7 +249,7 @@ final class GitSession {
         return heads
     }
 
-    func connectionError() -> DiagnosticError {
+    func connectionError(duringFetch: Bool = false) -> DiagnosticError {
         let detail = lastError()
         let code = git_error_last()?.pointee.klass ?? 0
         let lower = detail.lowercased()
@@ -260,6 +262,9 @@ final class GitSession {
                 notes.append(.init("https URLs use a token from OPENRUN_GIT_TOKEN (or GITHUB_TOKEN / GH_TOKEN for github.com)"))
             }
             return fail("sources.git-auth", "authentication failed for \(source.displayURL)", notes: notes)
+        }
+        if duringFetch {
+            return fail("sources.git-fetch-failed", "fetching from \(source.displayURL) failed", notes: [.init("libgit2: \(detail)")])
         }
         return fail(
             "sources.git-unreachable", "cannot fetch \(source.displayURL): no such repository, or it is unreachable",
@@ -280,7 +285,7 @@ final class GitSession {
             return git_remote_fetch(remote, &array, &opts, "openrun: fetch")
         }
         state.finish()
-        if result != 0 { throw connectionError() }
+        if result != 0 { throw connectionError(duringFetch: true) }
     }
 
     static func hex(_ oid: inout git_oid) -> String {

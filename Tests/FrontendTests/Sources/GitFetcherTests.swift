@@ -140,6 +140,11 @@ struct GitFetcherTests {
         let notFolder = diagnostics { _ = try f.fetch(f.url + "//run.sh") }
         #expect(notFolder.first?.message.contains("'run.sh' is not a folder") == true)
 
+        try f.dir.mkdir("empty")
+        try run(["git", "init", "-q", "-b", "main"], in: f.dir.path + "/empty")
+        let empty = diagnostics { _ = try f.fetch("file://" + f.dir.path + "/empty") }
+        #expect(empty.map(\.id) == ["sources.git-empty"], "\(empty)")
+
         let repo = diagnostics { _ = try f.fetch("file://" + f.dir.path + "/missing-repo") }
         #expect(repo.map(\.id) == ["sources.git-unreachable"])
         #expect(repo.first?.location == .flag("source", "file://" + f.dir.path + "/missing-repo"))
