@@ -12,12 +12,18 @@ package struct ResolvedSource: Sendable {
     /// A folder made for this source (an extracted archive) that `cleanup()`
     /// removes; nil when nothing temporary was made.
     package var temporaryFolder: String?
+    /// Warnings found while resolving (e.g. `sources.git-offline`).
+    package var warnings: [Diagnostic]
 
-    package init(reference: SourceReference, root: String?, commit: String? = nil, temporaryFolder: String? = nil) {
+    package init(
+        reference: SourceReference, root: String?, commit: String? = nil, temporaryFolder: String? = nil,
+        warnings: [Diagnostic] = []
+    ) {
         self.reference = reference
         self.root = root
         self.commit = commit
         self.temporaryFolder = temporaryFolder
+        self.warnings = warnings
     }
 
     /// The normalized display form (credentials removed), with the resolved commit for git.

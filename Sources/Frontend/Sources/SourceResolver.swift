@@ -55,7 +55,7 @@ package struct SourceResolver {
             let fetcher = GitFetcher(
                 cacheRoot: cacheDirectory + "/git", environment: environment, progress: progress, progressSink: progressSink)
             let checkout = try fetcher.fetch(git, location: location)
-            return ResolvedSource(reference: reference, root: checkout.root, commit: checkout.commit)
+            return ResolvedSource(reference: reference, root: checkout.root, commit: checkout.commit, warnings: checkout.warnings)
         }
     }
 

@@ -131,6 +131,43 @@ struct ArchiveExtractorTests {
         #expect(!FileManager.default.fileExists(atPath: "/etc/openrun-evil"))
     }
 
+    @Test("hostile archives made by the tar and zip tools themselves are refused", arguments: [
+        "tar -P absolute", "tar --transform ../", "zip -y symlink to /etc", "tar symlink then file through it",
+    ])
+    func refusedToolMade(_ how: String) throws {
+        let dir = try TemporaryFolder("archive")
+        defer { dir.remove() }
+        try dir.mkdir("out")
+        try dir.write("src/file.txt", "x")
+        let archive: String
+        let expected: String
+        switch how {
+        case "tar -P absolute":
+            archive = dir.path + "/abs.tar"
+            try run(["tar", "-P", "-cf", archive, dir.path + "/src/file.txt"], in: dir.path)
+            expected = "archive entry '\(dir.path)/src/file.txt' has an absolute path"
+        case "tar --transform ../":
+            archive = dir.path + "/up.tar.gz"
+            try run(["tar", "-czf", archive, "--transform", "s,^,../,", "file.txt"], in: dir.path + "/src")
+            expected = "archive entry '../file.txt' has a '..' component"
+        case "zip -y symlink to /etc":
+            archive = dir.path + "/etc.zip"
+            try dir.symlink("src/etc", to: "/etc")
+            try run(["zip", "-q", "-y", archive, "etc", "file.txt"], in: dir.path + "/src")
+            expected = "archive entry 'etc' is a symlink to '/etc', outside the archive"
+        default:
+            // GNU tar: a symlink 'd' -> /tmp, then a file stored as 'd/x' (renamed with --transform).
+            archive = dir.path + "/through.tar"
+            try dir.symlink("src/d", to: "/tmp")
+            try run(["tar", "-cf", archive, "d", "--transform", "s,^file.txt$,d/openrun-evil,", "file.txt"], in: dir.path + "/src")
+            expected = "archive entry 'd/openrun-evil' would be written through the symlink 'd'"
+        }
+        let found = diagnostics { _ = try extract(archive, tempRoot: dir.path + "/out") }
+        #expect(found.map(\.message).contains(expected), "\(found.map(\.message))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/out").isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/openrun-evil"))
+    }
+
     @Test("setuid, setgid and sticky bits are dropped; rwx bits kept; inside links allowed")
     func permissions() throws {
         let dir = try TemporaryFolder("archive")

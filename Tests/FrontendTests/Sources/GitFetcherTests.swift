@@ -77,9 +77,10 @@ struct GitFetcherTests {
         let perms = try FileManager.default.attributesOfItem(atPath: c.root + "/run.sh")[.posixPermissions] as? Int
         #expect((perms ?? 0) & 0o111 != 0)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: c.root + "/link") == "apps/web/app.star")
-        // Only the default branch was fetched: no dev ref, no tags in the cache.
-        let refs = try run(["git", "--git-dir", c.repository, "for-each-ref", "--format=%(refname)"], in: f.dir.path)
-        #expect(refs.split(separator: "\n") == ["refs/remotes/origin/main"])
+        // Only the default branch was fetched: no dev ref, no tags in the cache
+        // (origin/HEAD is a symbolic ref remembering the default branch).
+        let refs = try run(["git", "--git-dir", c.repository, "for-each-ref", "--format=%(refname) %(symref)"], in: f.dir.path)
+        #expect(refs.split(separator: "\n") == ["refs/remotes/origin/HEAD refs/remotes/origin/main", "refs/remotes/origin/main "])
         // The listing of a checkout equals the listing of the repository's work tree at that commit.
         #expect(try SourceListing.walk(c.root).digest() == SourceListing.walk(f.repo).digest())
     }
@@ -91,6 +92,12 @@ struct GitFetcherTests {
         let dev = try f.fetch(branch: "dev")
         #expect(dev.commit == f.dev)
         #expect(FileManager.default.fileExists(atPath: dev.root + "/dev.txt"))
+        try f.git("branch", "feature/x", f.first)
+        try f.git("tag", "light", f.dev)
+        let slash = try f.fetch(branch: "feature/x")
+        #expect(slash.commit == f.first)
+        let light = try f.fetch(branch: "light")
+        #expect(light.commit == f.dev)
         let tag = try f.fetch(branch: "v1")
         #expect(tag.commit == f.first)
         #expect(try String(contentsOfFile: tag.root + "/app.star", encoding: .utf8) == "v1\n")
@@ -139,6 +146,11 @@ struct GitFetcherTests {
         let notFolder = diagnostics { _ = try f.fetch(f.url + "//run.sh") }
         #expect(notFolder.first?.message.contains("'run.sh' is not a folder") == true)
 
+        try f.dir.mkdir("empty")
+        try run(["git", "init", "-q", "-b", "main"], in: f.dir.path + "/empty")
+        let empty = diagnostics { _ = try f.fetch("file://" + f.dir.path + "/empty") }
+        #expect(empty.map(\.id) == ["sources.git-empty"], "\(empty)")
+
         let repo = diagnostics { _ = try f.fetch("file://" + f.dir.path + "/missing-repo") }
         #expect(repo.map(\.id) == ["sources.git-unreachable"])
         #expect(repo.first?.location == .flag("source", "file://" + f.dir.path + "/missing-repo"))
@@ -167,6 +179,26 @@ struct GitFetcherTests {
         let again = try f.fetch(commit: f.main)
         #expect(!again.usedNetwork)
         #expect(again.folder == one.folder)
+    }
+
+    @Test("offline, a branch fetched earlier is used with a warning; anything else is still an error")
+    func offline() throws {
+        let f = try Fixture()
+        defer { f.dir.remove() }
+        let online = try f.fetch()
+        #expect(online.warnings.isEmpty)
+        _ = try f.fetch(branch: "dev")
+        try FileManager.default.moveItem(atPath: f.repo, toPath: f.dir.path + "/moved")
+        let offline = try f.fetch()
+        #expect(offline.commit == f.main)
+        #expect(!offline.usedNetwork)
+        #expect(offline.warnings.map(\.id) == ["sources.git-offline"])
+        #expect(offline.warnings.first?.severity == .warning)
+        let dev = try f.fetch(branch: "dev")
+        #expect(dev.commit == f.dev)
+        #expect(dev.warnings.first?.message.contains("of 'dev' fetched earlier") == true)
+        #expect(diagnostics { _ = try f.fetch(branch: "v1") }.map(\.id) == ["sources.git-unreachable"])
+        #expect(diagnostics { _ = try f.fetch(commit: String(repeating: "a", count: 40)) }.map(\.id) == ["sources.git-unreachable"])
     }
 
     @Test("progress is reported through the sink when asked")

@@ -106,6 +106,25 @@ struct SourceReferenceTests {
         #expect(try SourceReference.parse("github.com.d/x/y", workingDirectory: dir.path) == .local(path: dir.path + "/github.com.d/x/y"))
     }
 
+    @Test("the resolver uses local folders in place and never removes them; '-' has no files")
+    func resolveLocal() throws {
+        let dir = try TemporaryFolder("srcref")
+        defer { dir.remove() }
+        try dir.write("app/app.star", "x\n")
+        let resolver = SourceResolver(environment: [:], cacheDirectory: dir.path + "/cache")
+        let local = try resolver.resolve("app", workingDirectory: dir.path)
+        #expect(local.root == dir.path + "/app")
+        #expect(local.commit == nil && local.temporaryFolder == nil && local.warnings.isEmpty)
+        #expect(try local.digest() == SourceListing.walk(dir.path + "/app").digest())
+        local.cleanup()
+        #expect(dir.exists("app/app.star"))
+        let none = try resolver.resolve("-", workingDirectory: dir.path)
+        #expect(none.root == nil)
+        #expect(try none.listing().files.isEmpty)
+        #expect(none.display == "-")
+        #expect(!dir.exists("cache"), "nothing cached for local sources")
+    }
+
     struct ErrorCase: Sendable, CustomStringConvertible {
         var text: String
         var branch: String?
