@@ -66,3 +66,11 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer target for the Starlark interpreter, only when fuzz/run-starlark
+// builds it (OPENRUN_FUZZ=1 with -sanitize=fuzzer,address); never part of a
+// normal `swift build`.
+if Context.environment["OPENRUN_FUZZ"] == "1" {
+    package.products.append(.executable(name: "starlark-fuzz", targets: ["StarlarkFuzz"]))
+    package.targets.append(.executableTarget(name: "StarlarkFuzz", dependencies: ["Frontend", "IR"], path: "fuzz/StarlarkFuzz"))
+}

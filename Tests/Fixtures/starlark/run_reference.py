@@ -18,7 +18,8 @@ Corpus format (shared with the Swift runner)
 * `### "regex"` at the end of a line: that line must fail (syntax, resolve or
   runtime error) with a message matching the regex (a double-quoted,
   JSON-style string; Go RE2 syntax restricted to what NSRegularExpression and
-  Python `re` also accept). Every error must have a `###` on its line and
+  Python `re` also accept: in particular escape `{` and `}`, which ICU
+  rejects when they are not a repetition; this runner checks that). Every error must have a `###` on its line and
   every `###` must be hit. A runtime error stops the chunk, so a chunk has at
   most one runtime `###`; use `assert_fails` for more.
 * Dialect options: a comment `# option:NAME ...` on the first line of the
@@ -82,6 +83,8 @@ class Chunk:
             k = line.find("###")
             if k >= 0:
                 self.want[start + i + 1] = json.loads(line[k + 3:].strip())
+                if re.search(r"(?<!\\)[{}]", self.want[start + i + 1]):
+                    raise SystemExit("%s:%d: escape { and } in ### patterns (NSRegularExpression rejects them)" % (path, start + i + 1))
 
     def source(self, lines=None):
         return "\n" * self.start + "\n".join(self.lines if lines is None else lines) + "\n"

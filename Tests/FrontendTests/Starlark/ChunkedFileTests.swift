@@ -7,7 +7,8 @@ import Testing
 ///
 /// Each chunk is written to a temporary directory under its file's name,
 /// padded with blank lines so line numbers match the corpus file, next to a
-/// copy of `assert.star` and the `load/` modules. Dialect options come from
+/// copy of `assert.star` and the `load/` modules, and run from that
+/// directory by its bare file name (so messages name it like Go's would). Dialect options come from
 /// `# option:NAME` comments (first line of the file or of the chunk) and are
 /// passed as `--enable NAME`. Errors are read from stderr lines of the form
 /// `path:line:col: message` (indented backtrace lines and `in <frame>` lines
@@ -30,6 +31,24 @@ struct ChunkedFileTests {
         }
     }
 
+    /// Every reproducer in `Tests/Fixtures/starlark/crashers/`.
+    static func crasherNames() -> [String] {
+        let dir = StarlarkCorpus.directory.appendingPathComponent("crashers")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { !$0.hasSuffix(".md") }.sorted()
+    }
+
+    @Test("no crash reproducer crashes or hangs openrun", arguments: crasherNames())
+    func crasher(_ name: String) throws {
+        let bin = ProcessRunner.openrun
+        try #require(FileManager.default.isExecutableFile(atPath: bin.path), "openrun binary missing at \(bin.path)")
+        let dir = StarlarkCorpus.directory.appendingPathComponent("crashers")
+        var args = ["starlark", "--test"]
+        for f in StarlarkCorpus.features.sorted() { args += ["--enable", f] }
+        let r = try ProcessRunner.run(bin, args + [name], in: dir, timeout: 60)
+        #expect(!r.signaled && !r.timedOut, "openrun \(r.timedOut ? "timed out" : "crashed (signal \(r.status))") on crashers/\(name):\n\(r.stderr.prefix(2000))")
+        #expect(r.status == 0 || r.status == 1, "exit status \(r.status)")
+    }
+
     @Test("the corpus matches go.starlark.net (Tests/Fixtures/starlark/run_reference.py)")
     func corpusMatchesReference() throws {
         let python = try #require(ProcessRunner.python, "no Python with starlark-go: set OPENRUN_PYTHON or run dev/setup (creates .venv)")
@@ -49,6 +68,9 @@ struct ChunkedFileTests {
         }
         #expect(Self.check(chunk, result("/tmp/x/t.star:4:9: floored division by zero\nTraceback:\n  /tmp/x/t.star:4:9: in <toplevel>\n")).isEmpty)
         #expect(Self.check(chunk, result("t.star:4:9: error: floored division by zero [starlark.eval]\n")).isEmpty)
+        #expect(Self.check(chunk, result("t.star:4:9: division by zero\nt.star:4:9: in <toplevel>\nt.star:2:1: in f\n")).isEmpty)
+        let inChunk = StarlarkCorpus.Chunk(file: "t.star", start: 0, lines: ["x = 1 in [] == 2 ### \"in does not associate\""], options: [], want: [1: "in does not associate"])
+        #expect(Self.check(inChunk, result("t.star:1:13: in does not associate with == (use parens)\n")).isEmpty)
         #expect(Self.check(chunk, result("", 0)).count == 1)  // ### not hit
         #expect(Self.check(chunk, result("t.star:3:1: division by zero\n")).count == 2)  // wrong line, ### not hit
         #expect(Self.check(chunk, result("t.star:4:9: type error\n")).count == 1)  // message mismatch
@@ -114,8 +136,10 @@ struct ChunkedFileTests {
             try chunk.paddedSource.write(to: file, atomically: true, encoding: .utf8)
             var args = ["starlark", "--test"]
             for o in chunk.options { args += ["--enable", o] }
-            args.append(file.path)
-            let r = try ProcessRunner.run(ProcessRunner.openrun, args, timeout: 60)
+            // Run from the directory with a relative path, so messages name the
+            // file as go.starlark.net's would ("list.star:3:1: ...").
+            args.append(file.lastPathComponent)
+            let r = try ProcessRunner.run(ProcessRunner.openrun, args, in: dir, timeout: 20)
             return check(chunk, r)
         } catch {
             return ["\(chunk): could not run: \(error)"]
@@ -135,7 +159,8 @@ struct ChunkedFileTests {
         var elsewhere: [String] = []
         for raw in r.stderr.split(separator: "\n", omittingEmptySubsequences: true) {
             let line = String(raw)
-            guard let loc = parseLocated(line), !loc.message.hasPrefix("in ") else { continue }
+            // Skip backtrace frames written without indentation ("f.star:3:1: in g").
+            guard let loc = parseLocated(line), !isFrame(loc.message) else { continue }
             if (loc.path as NSString).lastPathComponent == chunk.file {
                 errors.append((loc.line, loc.message))
             } else {
@@ -168,6 +193,11 @@ struct ChunkedFileTests {
             problems.append("\(chunk): exit status \(r.status) without a located error\(transcript)")
         }
         return problems
+    }
+
+    /// A backtrace frame's text: `in NAME` (one word after "in").
+    static func isFrame(_ message: String) -> Bool {
+        message.hasPrefix("in ") && !message.dropFirst(3).contains(" ")
     }
 
     /// Parses `path:line:col: message` (path not starting with blank space).

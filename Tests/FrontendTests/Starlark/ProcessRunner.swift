@@ -32,9 +32,10 @@ enum ProcessRunner {
         return nil
     }
 
-    /// Runs `executable` with `arguments`; output goes through temporary files
-    /// (no pipe deadlocks); the process is killed after `timeout` seconds.
-    static func run(_ executable: URL, _ arguments: [String], stdin: String? = nil, timeout: Double = 30) throws -> Result {
+    /// Runs `executable` with `arguments` (in `directory` when given); output
+    /// goes through temporary files (no pipe deadlocks); the process is killed
+    /// after `timeout` seconds.
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, stdin: String? = nil, timeout: Double = 30) throws -> Result {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("openrun-proc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: tmp) }
@@ -45,6 +46,7 @@ enum ProcessRunner {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
+        if let directory { p.currentDirectoryURL = directory }
         p.standardOutput = out
         p.standardError = err
         var inPipe: Pipe?
