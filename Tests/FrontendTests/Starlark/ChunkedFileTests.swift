@@ -68,6 +68,9 @@ struct ChunkedFileTests {
         }
         #expect(Self.check(chunk, result("/tmp/x/t.star:4:9: floored division by zero\nTraceback:\n  /tmp/x/t.star:4:9: in <toplevel>\n")).isEmpty)
         #expect(Self.check(chunk, result("t.star:4:9: error: floored division by zero [starlark.eval]\n")).isEmpty)
+        #expect(Self.check(chunk, result("t.star:4:9: division by zero\nt.star:4:9: in <toplevel>\nt.star:2:1: in f\n")).isEmpty)
+        let inChunk = StarlarkCorpus.Chunk(file: "t.star", start: 0, lines: ["x = 1 in [] == 2 ### \"in does not associate\""], options: [], want: [1: "in does not associate"])
+        #expect(Self.check(inChunk, result("t.star:1:13: in does not associate with == (use parens)\n")).isEmpty)
         #expect(Self.check(chunk, result("", 0)).count == 1)  // ### not hit
         #expect(Self.check(chunk, result("t.star:3:1: division by zero\n")).count == 2)  // wrong line, ### not hit
         #expect(Self.check(chunk, result("t.star:4:9: type error\n")).count == 1)  // message mismatch
@@ -156,7 +159,8 @@ struct ChunkedFileTests {
         var elsewhere: [String] = []
         for raw in r.stderr.split(separator: "\n", omittingEmptySubsequences: true) {
             let line = String(raw)
-            guard let loc = parseLocated(line), !loc.message.hasPrefix("in ") else { continue }
+            // Skip backtrace frames written without indentation ("f.star:3:1: in g").
+            guard let loc = parseLocated(line), !isFrame(loc.message) else { continue }
             if (loc.path as NSString).lastPathComponent == chunk.file {
                 errors.append((loc.line, loc.message))
             } else {
@@ -189,6 +193,11 @@ struct ChunkedFileTests {
             problems.append("\(chunk): exit status \(r.status) without a located error\(transcript)")
         }
         return problems
+    }
+
+    /// A backtrace frame's text: `in NAME` (one word after "in").
+    static func isFrame(_ message: String) -> Bool {
+        message.hasPrefix("in ") && !message.dropFirst(3).contains(" ")
     }
 
     /// Parses `path:line:col: message` (path not starting with blank space).
