@@ -199,4 +199,5 @@ struct ContextFiles: AppFileLookup {
     func sourceHas(_ path: String) -> Bool { context.origin(of: path) == .source }
     func specHas(_ path: String) -> Bool { context.origin(of: path) == .spec }
     func read(_ path: String) -> [UInt8]? { (try? context.read(path)) ?? nil }
+    func displayPath(_ path: String) -> String { context.displayPath(of: path) }
 }

@@ -290,15 +290,24 @@ package enum AppLowering {
             case .named: name = volumeName(slug: input.slug, key: v.source ?? v.target)
             case .bind, .secretFile: name = nil
             }
+            var templateText: String?
             if v.kind == .secretFile, let template = v.source {
                 let path = template.hasPrefix("./") ? String(template.dropFirst(2)) : template
-                if input.files?.read(path) == nil {
+                guard let bytes = input.files?.read(path) else {
                     diags.error("volume.template-missing", "secret template \"\(template)\" is not in the app source or the spec", at: location)
                     continue
                 }
+                let text = String(decoding: bytes, as: UTF8.self)
+                do {
+                    _ = try GoTemplate(source: text, file: input.files?.displayPath(path) ?? path)
+                } catch {
+                    diags.absorb(error)
+                    continue
+                }
+                templateText = text
             }
             out.append(VolumeIR(kind: v.kind, name: name, source: v.source, target: v.target, readOnly: v.readOnly,
-                                origin: origin, declaration: raw, location: location))
+                                origin: origin, declaration: raw, template: templateText, location: location))
         }
         return out
     }

@@ -59,4 +59,10 @@ package protocol AppFileLookup: Sendable {
     func specHas(_ path: String) -> Bool
     /// The file's bytes from the merged view (source first, then spec), nil if absent.
     func read(_ path: String) -> [UInt8]?
+    /// How diagnostics name the file (spec files are marked as such).
+    func displayPath(_ path: String) -> String
+}
+
+extension AppFileLookup {
+    package func displayPath(_ path: String) -> String { path }
 }

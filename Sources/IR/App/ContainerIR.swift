@@ -120,10 +120,13 @@ public struct VolumeIR: Codable, Hashable, Sendable {
     public var origin: Origin
     /// The declaration as written.
     public var declaration: String
+    /// For `secretFile`: the Go text/template source, rendered with `.params` when the container starts
+    /// (kept here so backends need no file access; it holds references, never secret values).
+    public var template: String?
     public var location: SourceLocation?
 
     public init(kind: Kind, name: String? = nil, source: String? = nil, target: String, readOnly: Bool,
-                origin: Origin, declaration: String, location: SourceLocation? = nil) {
+                origin: Origin, declaration: String, template: String? = nil, location: SourceLocation? = nil) {
         self.kind = kind
         self.name = name
         self.source = source
@@ -131,6 +134,7 @@ public struct VolumeIR: Codable, Hashable, Sendable {
         self.readOnly = readOnly
         self.origin = origin
         self.declaration = declaration
+        self.template = template
         self.location = location
     }
 }
