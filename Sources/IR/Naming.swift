@@ -67,6 +67,16 @@ public enum Naming {
         return withHash(readable, of: exact, maxLength: slugMaxLength)
     }
 
+    /// The slug of an app path as the CLI takes it: `/path`, `domain:/path`,
+    /// or `domain:` (the domain's root, as in OpenRun's `counter.:`).
+    public static func appSlug(appPath: String) -> String {
+        if appPath.hasPrefix("/") { return appSlug(domain: nil, path: appPath) }
+        guard let colon = appPath.firstIndex(of: ":") else { return appSlug(domain: appPath, path: "/") }
+        let domain = String(appPath[..<colon])
+        let rest = String(appPath[appPath.index(after: colon)...])
+        return appSlug(domain: domain, path: rest.isEmpty ? "/" : rest)
+    }
+
     /// `readable` shortened to fit `maxLength` together with `-` and the hash of `exact`.
     static func withHash(_ readable: String, of exact: String, maxLength: Int) -> String {
         let hash = shortHash(exact)

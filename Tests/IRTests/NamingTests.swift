@@ -42,6 +42,16 @@ struct NamingTests {
         #expect(slug.count <= Naming.slugMaxLength)
     }
 
+    @Test("app paths as the CLI writes them")
+    func appPaths() {
+        #expect(Naming.appSlug(appPath: "example.com:/app/x") == "example-com-app-x")
+        #expect(Naming.appSlug(appPath: "/") == "root")
+        #expect(Naming.appSlug(appPath: "/goapp") == "goapp")
+        #expect(Naming.appSlug(appPath: "nginxapp.localhost:/") == "nginxapp-localhost")
+        #expect(Naming.appSlug(appPath: "counter.:") == Naming.appSlug(domain: "counter.", path: "/"))
+        #expect(Naming.appSlug(appPath: "/streamlit_app") == Naming.appSlug(domain: nil, path: "/streamlit_app"))
+    }
+
     @Test("long inputs are shortened to 40 with a hash, deterministically")
     func longSlugs() {
         let path = "/" + String(repeating: "segment/", count: 20) + "end"

@@ -10,7 +10,7 @@ import IR
 /// (sorted keys), ints, with `else`, `break` and `continue`;
 /// `define`/`template`/`block`; pipelines; string, raw string, char, number,
 /// bool and nil literals; and the builtins `and or not len index print
-/// printf println eq ne lt le gt ge html js urlquery`. Missing map keys print
+/// printf println eq ne lt le gt ge html js urlquery slice`. Missing map keys print
 /// `<no value>`, as in Go with the default `missingkey` option.
 ///
 /// Errors are diagnostics located in the template file: `template.syntax`,

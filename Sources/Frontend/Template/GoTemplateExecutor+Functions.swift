@@ -6,7 +6,7 @@ extension GoTemplateExecutor {
     /// Parameter shapes of the builtins: fixed parameters and whether the
     /// last one is variadic.
     private static let signatures: [String: (fixed: Int, variadic: Bool)] = [
-        "and": (1, true), "or": (1, true), "not": (1, false), "len": (1, false), "index": (1, true),
+        "and": (1, true), "or": (1, true), "not": (1, false), "len": (1, false), "index": (1, true), "slice": (1, true),
         "print": (0, true), "printf": (1, true), "println": (0, true),
         "html": (0, true), "js": (0, true), "urlquery": (0, true),
         "eq": (1, true), "ne": (2, false), "lt": (2, false), "le": (2, false), "gt": (2, false), "ge": (2, false),
@@ -75,6 +75,9 @@ extension GoTemplateExecutor {
         case "index":
             let vals = try values()
             return try index(vals[0], vals.dropFirst(), callError)
+        case "slice":
+            let vals = try values()
+            return try slice(vals[0], vals.dropFirst(), callError)
         case "print":
             return .plain(.string(GoFormat.sprint(try interfaces())))
         case "println":
@@ -166,6 +169,49 @@ extension GoTemplateExecutor {
             }
         }
         return current
+    }
+
+    /// funcs.go slice: `slice x 1 2` is x[1:2] for strings (bytes) and lists.
+    private func slice(_ item: GoTemplateVal, _ indexes: ArraySlice<GoTemplateVal>, _ callError: (String) -> GoTemplateSignal) throws(GoTemplateSignal) -> GoTemplateVal {
+        let value = item.unboxed
+        if case .invalid = value { throw callError("slice of untyped nil") }
+        if indexes.count > 3 { throw callError("too many slice indexes: \(indexes.count)") }
+        let count: Int
+        switch value {
+        case .value(.string(let s), _):
+            if indexes.count == 3 { throw callError("cannot 3-index slice a string") }
+            count = s.utf8.count
+        case .value(.list(let l), _):
+            count = l.count
+        case .byte:
+            throw callError("can't slice item of type uint8")
+        case .value(let x, _):
+            throw callError("can't slice item of type \(x.goTypeName)")
+        case .invalid:
+            throw callError("slice of untyped nil")
+        }
+        var idx = [0, count, count]
+        for (k, index) in indexes.enumerated() {
+            let i: Int
+            switch index.unboxed {
+            case .value(.int(let n), _): i = n
+            case .byte(let b): i = Int(b)
+            case .invalid: throw callError("cannot index slice/array with nil")
+            case .value(let t, _): throw callError("cannot index slice/array with type \(t.goTypeName)")
+            }
+            if i < 0 || i > count { throw callError("index out of range: \(i)") }
+            idx[k] = i
+        }
+        if idx[0] > idx[1] { throw callError("invalid slice index: \(idx[0]) > \(idx[1])") }
+        if indexes.count == 3, idx[1] > idx[2] { throw callError("invalid slice index: \(idx[1]) > \(idx[2])") }
+        switch value {
+        case .value(.string(let s), _):
+            return .plain(.string(String(decoding: Array(s.utf8)[idx[0]..<idx[1]], as: UTF8.self)))
+        case .value(.list(let l), _):
+            return .plain(.list(Array(l[idx[0]..<idx[1]])))
+        default:
+            return .invalid
+        }
     }
 
     private enum BasicKind { case bool, int, float, string }

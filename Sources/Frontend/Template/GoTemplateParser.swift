@@ -15,7 +15,7 @@ struct GoTemplateSyntaxError: Error {
 struct GoTemplateParser {
     /// The functions a template may call (Go's builtins that openrun has).
     static let functions: Set<String> = [
-        "and", "or", "not", "len", "index", "print", "printf", "println",
+        "and", "or", "not", "len", "index", "slice", "print", "printf", "println",
         "eq", "ne", "lt", "le", "gt", "ge", "html", "js", "urlquery",
     ]
 
