@@ -67,3 +67,31 @@ struct GoldenIRTests {
         try Golden.check(["ir.json": json], against: "golden/ir/\(c.name)")
     }
 }
+
+@Suite("Generated names are valid everywhere")
+struct GeneratedNamesTests {
+    @Test("slug, volume names and image tags are valid for Docker, Kubernetes and systemd", arguments: GoldenIRTests.cases)
+    func names(_ c: IRCase) throws {
+        let diags = Diagnostics()
+        var r = AppCompiler.Request(source: c.source, workingDirectory: Golden.repositoryRoot.path,
+                                    environment: ["HOME": "/nonexistent", "OPENRUN_CACHE_DIR": NSTemporaryDirectory() + "openrun-test-cache"])
+        r.appPath = c.appPath
+        r.spec = c.name
+        r.params = c.params
+        r.volumes = c.volumes + ["/var/lib/Some Data", "My_Volume.2:/x"]
+        let compiled = try #require(AppCompiler.compile(r, into: diags), "\(diags.rendered)")
+        defer { compiled.cleanup() }
+        let ir = compiled.ir
+        let slug = ir.identity.slug
+        #expect(Naming.isValidDNS1123Label(slug) && Naming.isValidDNS1035Label(slug), "\(slug)")
+        #expect(Naming.isValidDockerName(slug) && Naming.isValidSystemdUnitName(slug + ".service"), "\(slug)")
+        for v in ir.container?.volumes ?? [] {
+            guard let name = v.name else { continue }
+            #expect(Naming.isValidDNS1123Label(name) && Naming.isValidDockerName(name), "\(name)")
+        }
+        if case .build(let b)? = ir.image {
+            let parts = b.tag.split(separator: ":", maxSplits: 1).map(String.init)
+            #expect(parts.count == 2 && Naming.isValidImageRepository(parts[0]) && Naming.isValidImageTag(parts[1]), "\(b.tag)")
+        }
+    }
+}
