@@ -1,4 +1,5 @@
 @testable import Frontend
+import Foundation
 import IR
 import Testing
 
@@ -103,6 +104,28 @@ struct EmbeddingTests {
         } catch {
             #expect(error.message.contains("maximum recursion depth exceeded"))
         }
+    }
+
+    @Test("on a small native stack, deep recursion fails before the stack overflows")
+    func smallStack() async {
+        let message: String = await withCheckedContinuation { cont in
+            let th = Foundation.Thread {
+                let t = Starlark.Thread()
+                t.maxDepth = 10_000_000
+                t.stackBudget = 1 << 40
+                do {
+                    _ = try t.exec(filename: "t.star", source: "def f(n):\n    return [f(n + 1)]\nf(0)\n", options: .appStar)
+                    cont.resume(returning: "no error")
+                } catch let e as Starlark.Error {
+                    cont.resume(returning: e.message)
+                } catch {
+                    cont.resume(returning: "\(error)")
+                }
+            }
+            th.stackSize = 512 << 10
+            th.start()
+        }
+        #expect(message.contains("maximum recursion depth exceeded"))
     }
 
     @Test("recursion is an error unless the dialect allows it")

@@ -37,7 +37,7 @@ extension Starlark {
 
     /// A captured variable.
     final class Cell {
-        var value: Value?
+        @exclusivity(unchecked) var value: Value?
         init(_ v: Value? = nil) { value = v }
     }
 

@@ -88,9 +88,9 @@ extension Starlark {
 
     /// A mutable, insertion-ordered dict value.
     public final class Dict {
-        var table = OrderedTable()
+        @exclusivity(unchecked) var table = OrderedTable()
         public private(set) var frozen = false
-        var iterCount = 0
+        @exclusivity(unchecked) var iterCount = 0
 
         public init() {}
         public init(_ entries: [(Value, Value)]) throws {

@@ -1,9 +1,9 @@
 extension Starlark {
     /// A mutable list value.
     public final class List {
-        public var elems: [Value]
+        @exclusivity(unchecked) public var elems: [Value]
         public private(set) var frozen = false
-        var iterCount = 0
+        @exclusivity(unchecked) var iterCount = 0
 
         public init(_ elems: [Value] = []) { self.elems = elems }
 
