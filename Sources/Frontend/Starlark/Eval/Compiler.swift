@@ -781,8 +781,10 @@ extension Starlark {
             }
             let name = code.name
             // positional
+            if np == 0 && !code.hasVarargs && !code.hasKwargs && args.count + kwargs.count > 0 {
+                throw EvalError("function \(name) accepts no arguments (\(args.count + kwargs.count) given)")
+            }
             if args.count > npos && !code.hasVarargs {
-                if np == 0 { throw EvalError("function \(name) accepts no arguments (\(args.count) given)") }
                 let hasDefaults = fn.defaults.prefix(npos).contains { $0 != nil }
                 throw EvalError("function \(name) accepts \(hasDefaults ? "at most " : "")\(npos) positional argument\(npos == 1 ? "" : "s") (\(args.count) given)")
             }

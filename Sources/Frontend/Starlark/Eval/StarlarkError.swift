@@ -40,7 +40,9 @@ extension Starlark {
         /// go.starlark.net's backtrace text: `Traceback (most recent call last):` then one line per frame.
         public var backtraceText: String {
             var s = "Traceback (most recent call last):\n"
-            for f in backtrace {
+            let frames = backtrace.count > 40 ? Array(backtrace.prefix(20)) + Array(backtrace.suffix(20)) : backtrace
+            for (i, f) in frames.enumerated() {
+                if backtrace.count > 40 && i == 20 { s += "  ... (\(backtrace.count - 40) frames omitted)\n" }
                 s += "  \(f.location): in \(f.function)\n"
             }
             s += "Error: \(message)"

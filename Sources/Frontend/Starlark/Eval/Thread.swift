@@ -1,4 +1,12 @@
 import IR
+#if canImport(Glibc)
+import Glibc
+
+@_silgen_name("pthread_getattr_np")
+private func c_pthread_getattr_np(_ thread: pthread_t, _ attr: UnsafeMutablePointer<pthread_attr_t>) -> Int32
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension Starlark {
     /// The globals of an executed module, in definition order.
@@ -55,7 +63,7 @@ extension Starlark {
         }
 
         public func exec(filename: String, source: [UInt8], predeclared: [String: Value] = [:], options: FileOptions = .core) throws(Starlark.Error) -> Globals {
-            let file = try Parser.parse(file: filename, source: source)
+            let file = try Parser.parse(file: filename, source: source, stackLimit: frames.isEmpty ? Thread.computeStackLimit(budget: stackBudget) : stackLimit)
             let universe = Universe.shared
             try Resolver.resolve(file, options: options, isPredeclared: { predeclared[$0] != nil }, isUniversal: { universe.members[$0] != nil })
             let program = Compiler.compile(file: file, options: options, predeclared: predeclared)
@@ -67,7 +75,7 @@ extension Starlark {
             if outermost {
                 steps = maxSteps
                 depth = 0
-                stackLimit = Thread.stackAddress() &- UInt(stackBudget)
+                stackLimit = Thread.computeStackLimit(budget: stackBudget)
             }
             let module = program.module
             let fr = Frame(thread: self, code: program.toplevel, module: module, free: [])
@@ -91,6 +99,34 @@ extension Starlark {
             return Globals(out)
         }
 
+        /// The lowest usable stack address of the current OS thread plus a safety margin
+        /// (0 when unknown), so evaluation fails before the thread's stack overflows.
+        static func stackFloor() -> UInt {
+            let margin: UInt = 192 << 10
+            #if os(Linux)
+            var attr = pthread_attr_t()
+            guard c_pthread_getattr_np(pthread_self(), &attr) == 0 else { return 0 }
+            defer { pthread_attr_destroy(&attr) }
+            var addr: UnsafeMutableRawPointer?
+            var size = 0
+            guard pthread_attr_getstack(&attr, &addr, &size) == 0, let addr else { return 0 }
+            return UInt(bitPattern: addr) &+ margin
+            #elseif canImport(Darwin)
+            let top = UInt(bitPattern: pthread_get_stackaddr_np(pthread_self()))
+            let size = UInt(pthread_get_stacksize_np(pthread_self()))
+            return top &- size &+ margin
+            #else
+            return 0
+            #endif
+        }
+
+        /// The address below which evaluation must stop (budget or the thread's real stack, whichever is nearer).
+        static func computeStackLimit(budget: Int) -> UInt {
+            let here = stackAddress()
+            let byBudget = here > UInt(budget) ? here &- UInt(budget) : 0
+            return max(byBudget, stackFloor())
+        }
+
         @inline(never) static func stackAddress() -> UInt {
             var x = 0
             return withUnsafeMutablePointer(to: &x) { UInt(bitPattern: $0) }
@@ -101,7 +137,7 @@ extension Starlark {
             if frames.isEmpty {
                 steps = maxSteps
                 depth = 0
-                stackLimit = Thread.stackAddress() &- UInt(stackBudget)
+                stackLimit = Thread.computeStackLimit(budget: stackBudget)
             }
             return try Compiler.call(self, fn, args, kwargs)
         }

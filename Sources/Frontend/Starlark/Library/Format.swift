@@ -51,8 +51,12 @@ extension Starlark {
             let conv = format[i]
             i += 1
             switch conv {
-            case UInt8(ascii: "s"): out += arg.strBytes
-            case UInt8(ascii: "r"): out += Array(arg.repr.utf8)
+            case UInt8(ascii: "s"):
+                if case .string(let s) = arg { out += s } else { Printer.write(arg, into: &out, repr: false) }
+            case UInt8(ascii: "r"): Printer.write(arg, into: &out, repr: true)
+            case UInt8(ascii: "d") where { if case .int = arg { return true } else { return false } }(),
+                 UInt8(ascii: "i") where { if case .int = arg { return true } else { return false } }():
+                if case .int(let v) = arg { Printer.appendInt(v, into: &out) }
             case UInt8(ascii: "d"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "x"), UInt8(ascii: "X"):
                 var b: BigInt
                 switch arg {
@@ -165,7 +169,13 @@ extension Starlark {
                 }
                 arg = v
             }
-            if conv == UInt8(ascii: "r") { out += Array(arg.repr.utf8) } else { out += arg.strBytes }
+            if conv == UInt8(ascii: "r") {
+                Printer.write(arg, into: &out, repr: true)
+            } else if case .string(let s) = arg {
+                out += s
+            } else {
+                Printer.write(arg, into: &out, repr: false)
+            }
         }
         return out
     }

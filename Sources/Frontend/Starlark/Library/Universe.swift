@@ -199,7 +199,7 @@ extension Starlark {
                 var buf: [UInt8] = []
                 for (i, v) in a.enumerated() {
                     if i > 0 { buf += sep }
-                    buf += v.strBytes
+                    if case .bytes(let b) = v { buf += b.value } else { buf += v.strBytes }
                 }
                 t.print(t, String(decoding: buf, as: UTF8.self))
                 return .none
@@ -357,7 +357,8 @@ extension Starlark {
             let p = try unpackArgs(fname, [], k, ["key?"])
             let elems: [Value]
             if a.count == 1 {
-                elems = try iterable(fname, a[0])
+                guard Compiler.isIterable(a[0]) else { throw EvalError("\(fname): \(a[0].typeName) value is not iterable") }
+                elems = try Compiler.elements(a[0])
             } else if a.isEmpty {
                 throw EvalError("\(fname): got 0 arguments, want at least 1")
             } else {

@@ -368,7 +368,7 @@ extension Starlark {
                         if seenVarargs { error("positional argument may not follow *args", at: x.start) } else if seenKwargs { error("positional argument may not follow **kwargs", at: x.start) } else if seenNamed { error("positional argument may not follow named", at: x.start) }
                         expr(x)
                     case .keyword(let id, let x):
-                        if seenKwargs { error("keyword argument may not follow **kwargs", at: id.offset) }
+                        if seenKwargs { error("keyword argument may not follow **kwargs", at: id.offset) } else if seenVarargs { error("keyword argument may not follow *args", at: id.offset) }
                         if names.contains(id.name) { error("keyword argument \"\(id.name)\" is repeated", at: id.offset) }
                         names.insert(id.name)
                         seenNamed = true

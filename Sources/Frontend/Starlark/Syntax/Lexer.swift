@@ -290,7 +290,7 @@ extension Starlark {
             }
             if isFloat {
                 guard let d = Double(text) else { throw error("invalid float literal", at: start) }
-                if !d.isFinite { throw error("floating-point number too large", at: start) }
+                if !d.isFinite { throw error("invalid float literal", at: start) }
                 return make(.float, start, .float(d))
             }
             if text.count > 1 && text.first == "0" {

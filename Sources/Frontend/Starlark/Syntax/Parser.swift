@@ -8,14 +8,16 @@ extension Starlark {
         var i = 0
         let lines: LineTable
         var depth = 0
-        static let maxDepth = 400
+        var stackLimit: UInt = 0
+        static let maxDepth = 1000
 
         /// Parses a whole file.
-        public static func parse(file: String, source: [UInt8]) throws(Starlark.Error) -> File {
+        public static func parse(file: String, source: [UInt8], stackLimit: UInt? = nil) throws(Starlark.Error) -> File {
             let lines = LineTable(file: file, bytes: source)
             var lx = Lexer(lines: lines)
             let toks = try lx.tokenize()
             var p = Parser(toks: toks, lines: lines)
+            p.stackLimit = stackLimit ?? Thread.computeStackLimit(budget: 4 << 20)
             var stmts: [Stmt] = []
             while p.tok != .eof {
                 if p.tok == .newline { p.advance(); continue }
@@ -341,7 +343,7 @@ extension Starlark {
 
         mutating func enter() throws(Starlark.Error) {
             depth += 1
-            if depth > Parser.maxDepth { throw error("expression nesting too deep", at: offset) }
+            if depth > Parser.maxDepth || Thread.stackAddress() < stackLimit { throw error("expression nesting too deep", at: offset) }
         }
 
         mutating func parseTest() throws(Starlark.Error) -> Expr {

@@ -12,9 +12,10 @@ extension Starlark {
             switch v {
             case .none: out.append(contentsOf: "None".utf8)
             case .bool(let b): out.append(contentsOf: (b ? "True" : "False").utf8)
-            case .int(let i): out.append(contentsOf: String(i).utf8)
+            case .int(let i): appendInt(i, into: &out)
             case .bigInt(let b): out.append(contentsOf: String(b.value).utf8)
             case .float(let d): out.append(contentsOf: formatFloat(d, conv: "g").utf8)
+
             case .string(let s):
                 if repr { quote(s, bytes: false, into: &out) } else { out.append(contentsOf: s) }
             case .bytes(let b):
@@ -83,6 +84,24 @@ extension Starlark {
         }
 
         static let hex = Array("0123456789abcdef".utf8)
+
+        /// Appends the decimal digits of `i` without allocating a String.
+        static func appendInt(_ i: Int, into out: inout [UInt8]) {
+            if i >= 0 && i < 10 { out.append(UInt8(48 + i)); return }
+            if i == Int.min { out.append(contentsOf: String(i).utf8); return }
+            var v = i < 0 ? -i : i
+            var buf: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            withUnsafeMutableBytes(of: &buf) { p in
+                var n = 24
+                while v > 0 {
+                    n -= 1
+                    p[n] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+                if i < 0 { out.append(UInt8(ascii: "-")) }
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[n..<24]))
+            }
+        }
 
         /// Decodes one UTF-8 scalar at `i`; nil when the bytes there are not valid UTF-8.
         static func decode(_ s: [UInt8], _ i: Int) -> (Unicode.Scalar, Int)? {
@@ -189,8 +208,10 @@ extension Starlark {
             switch conv {
             case "g", "G":
                 var s = goShortestG(d)
+                var hasExpOrDot = false
+                for c in s.utf8 where c == UInt8(ascii: "e") || c == UInt8(ascii: ".") { hasExpOrDot = true; break }
                 if conv == "G" { s = s.uppercased() }
-                if !s.contains(conv == "g" ? "e" : "E") && !s.contains(".") { s += ".0" }
+                if !hasExpOrDot { s += ".0" }
                 return s
             case "F": return "%F"
             case "e", "E", "f":

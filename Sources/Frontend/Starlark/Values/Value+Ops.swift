@@ -36,7 +36,7 @@ extension Starlark.Value {
             } else {
                 h.combine(d)
             }
-        case .string(let s): h.combine(3 as UInt8); h.combine(s)
+        case .string(let s): h.combine(3 as UInt8); s.withUnsafeBytes { h.combine(bytes: $0) }
         case .bytes(let b): h.combine(4 as UInt8); h.combine(b.value)
         case .tuple(let t): h.combine(5 as UInt8); for e in t { e.hashInto(&h) }
         case .function(let f): h.combine(ObjectIdentifier(f))
