@@ -7,7 +7,9 @@ Usage:
   driver.py generate OUTDIR [--count N] [--seed S]
       Writes OUTDIR/pNNNN.star (N programs, deterministic for a seed) and
       OUTDIR/expected.json: {"programs": [{"name", "kind", "go": R, "rust": R}]}
-      where R = {"ok": bool, "out": [printed lines], "error": str|null}.
+      where R = {"ok": bool, "out": [printed lines], "error": str|null} and,
+      for "go", "line": the failing line (innermost frame in the program) and
+      "caller_line" (the frame that called it, for runtime errors).
 
 The openrun side (DifferentialTests.swift) runs each program with
 `openrun starlark --enable recursion FILE` and compares stdout lines and
@@ -23,6 +25,7 @@ recursion, which all three implementations accept.
 import json
 import os
 import random
+import re
 import sys
 
 PRELUDE = '''def show(*xs):
@@ -312,22 +315,32 @@ def generate(count, seed):
 # --- reference runners -------------------------------------------------------
 
 
+def frame_lines(backtrace, filename):
+    """Lines of the backtrace frames in the program, innermost first."""
+    return [int(m.group(1)) for m in re.finditer(r"^\s+" + re.escape(filename) + r":(\d+):\d+: in ", backtrace, re.M)][::-1]
+
+
 def run_go(src, name):
+    """Go's outcome; "line" is the error's line (innermost frame in the program for runtime errors)."""
     import starlark_go as sg
     sg.configure_starlark(allow_set=False, allow_global_reassign=False, allow_recursion=True)
     out = []
     s = sg.Starlark(print=out.append)
+    fname = name + ".star"
     try:
-        s.exec(src, filename=name + ".star")
-        return {"ok": True, "out": out, "error": None}
+        s.exec(src, filename=fname)
+        return {"ok": True, "out": out, "error": None, "line": None}
     except sg.SyntaxError as e:
-        return {"ok": False, "out": out, "error": e.msg}
+        return {"ok": False, "out": out, "error": e.msg, "line": e.line}
     except sg.ResolveError as e:
-        return {"ok": False, "out": out, "error": e.errors[0].msg if e.errors else str(e)}
+        first = e.errors[0] if e.errors else None
+        return {"ok": False, "out": out, "error": first.msg if first else str(e), "line": first.line if first else None}
     except sg.EvalError as e:
-        return {"ok": False, "out": out, "error": e.args[0]}
+        lines = frame_lines(e.backtrace, fname)
+        return {"ok": False, "out": out, "error": e.args[0], "line": lines[0] if lines else None,
+                "caller_line": lines[1] if len(lines) > 1 else None}
     except sg.StarlarkError as e:
-        return {"ok": False, "out": out, "error": str(e)}
+        return {"ok": False, "out": out, "error": str(e), "line": None}
 
 
 def run_rust(src, name):

@@ -22,6 +22,10 @@ struct DifferentialTests {
         var ok: Bool
         var out: [String]
         var error: String?
+        /// The failing line (Go: innermost frame in the program; openrun: the first `file:line:col:` of stderr).
+        var line: Int?
+        /// Go only: the line of the frame that called the failing one.
+        var caller_line: Int?
     }
 
     struct Program: Codable, Sendable {
@@ -65,7 +69,7 @@ struct DifferentialTests {
         }
         let programs = expected.programs
         let results = await withTaskGroup(of: (Int, Outcome, String).self) { group in
-            var results = [(Outcome, String)](repeating: (Outcome(ok: false, out: [], error: nil), ""), count: programs.count)
+            var results = [(Outcome, String)](repeating: (Outcome(ok: false, out: [], error: nil, line: nil, caller_line: nil), ""), count: programs.count)
             var next = 0
             func add() {
                 let i = next
@@ -78,9 +82,11 @@ struct DifferentialTests {
                                 var lines = r.stdout.components(separatedBy: "\n")
                                 if lines.last == "" { lines.removeLast() }
                                 let note = r.signaled ? " (crashed)" : r.timedOut ? " (timed out)" : ""
-                                k.resume(returning: (i, Outcome(ok: r.status == 0 && !r.signaled, out: lines, error: r.stderr.isEmpty ? nil : r.stderr + note), r.stderr + note))
+                                let first = r.stderr.split(separator: "\n").first.map(String.init) ?? ""
+                                let line = ChunkedFileTests.parseLocated(first)?.line
+                                k.resume(returning: (i, Outcome(ok: r.status == 0 && !r.signaled, out: lines, error: r.stderr.isEmpty ? nil : r.stderr + note, line: line, caller_line: nil), r.stderr + note))
                             } catch {
-                                k.resume(returning: (i, Outcome(ok: false, out: [], error: "\(error)"), "\(error)"))
+                                k.resume(returning: (i, Outcome(ok: false, out: [], error: "\(error)", line: nil, caller_line: nil), "\(error)"))
                             }
                         }
                     }
@@ -143,6 +149,27 @@ struct DifferentialTests {
         }
         #expect(failures > 0, "no program failed in both go and openrun")
         #expect(different == 0, "\(different) of \(failures) error messages differ from go.starlark.net's")
+    }
+
+    @Test("when a program fails, openrun reports the error on the same line as go.starlark.net")
+    func errorLines() async throws {
+        let run = try await Self.shared.value
+        var failures = 0, different = 0
+        for (p, o) in zip(run.programs, run.openrun) where !p.go.ok && !o.ok {
+            guard let want = p.go.line else { continue }
+            failures += 1
+            // go.starlark.net reports argument-binding errors inside the callee
+            // (at its first instruction); the call site, its caller frame, is fine too.
+            let binding = (p.go.error ?? "").hasPrefix("function ") && p.go.caller_line != nil
+            if o.line != want && !(binding && o.line == p.go.caller_line) {
+                different += 1
+                if different <= 10 {
+                    Issue.record("\(p.name): go fails at line \(want) (\(p.go.error ?? "")); openrun at line \(o.line.map(String.init) ?? "?"):\n\(o.error ?? "")")
+                }
+            }
+        }
+        #expect(failures > 0, "no program failed in both go and openrun")
+        #expect(different == 0, "\(different) of \(failures) failures are reported on another line than go.starlark.net's")
     }
 
     @Test("differences between starlark-rust and go.starlark.net are reported (the rust harness works)")
