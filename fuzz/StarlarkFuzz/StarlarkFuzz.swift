@@ -5,14 +5,14 @@ struct NoLoad: Error {}
 
 /// libFuzzer entry point: lexer + parser + resolver + evaluator on arbitrary
 /// bytes, every dialect feature on, the `--test` helpers predeclared, and a
-/// small step budget and recursion limit so runaway programs end quickly in
+/// small step budget (100k) and recursion limit (200) so runaway programs end quickly in
 /// a budget error. Any crash, sanitizer report or timeout is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func starlarkFuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let thread = Starlark.Thread()
     thread.print = { _, _ in }
-    thread.maxSteps = 200_000
+    thread.maxSteps = 100_000
     thread.maxDepth = 200
     thread.load = { _, _ in throw NoLoad() }
     let helpers = Starlark.TestHelpers()
