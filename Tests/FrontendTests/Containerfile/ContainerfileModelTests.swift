@@ -185,8 +185,8 @@ struct ContainerfileModelTests {
 
     @Test("ONBUILD triggers are recorded as written, heredocs included")
     func onbuild() throws {
-        let m = try Self.model("FROM a\nONBUILD RUN echo $X\nONBUILD COPY <<EOF /x\nbody\nEOF\n")
-        #expect(m.finalStage?.onbuild.map(\.value) == ["RUN echo $X", "COPY <<EOF /x\nbody\nEOF"])
+        let m = try Self.model("FROM a\nONBUILD RUN echo $X  \nonbuild\tCOPY <<EOF /x\nbody\nEOF\n")
+        #expect(m.finalStage?.onbuild.map(\.value) == ["RUN echo $X  ", "COPY <<EOF /x\nbody\nEOF"])
     }
 
     @Test("the escape directive applies to expansion too")
