@@ -207,7 +207,7 @@ package struct ContainerfileAnalyzer {
             return nil
         }
         var platform: String? = nil
-        if let p = f.string("platform") { platform = expand(p, globals, node) }
+        if let p = f.string("platform"), let v = expand(p, globals, node), !v.isEmpty { platform = v }
         let baseStage = stages.firstIndex(where: { $0.name != nil && $0.name == base.lowercased() })
         var stage = ContainerfileStage(index: index, name: stageName, base: base, baseRaw: args[0], baseStage: baseStage, platform: platform, isFinal: false, location: node.location)
         stage.isFinal = false

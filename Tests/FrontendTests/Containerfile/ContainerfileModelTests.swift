@@ -45,6 +45,12 @@ struct ContainerfileModelTests {
         #expect(m.images.map(\.reference) == ["alpine:1.0"])
     }
 
+    @Test("--platform is expanded with the global ARGs; an empty platform is no platform")
+    func platform() throws {
+        let m = try Self.model("ARG P=linux/arm64\nFROM --platform=$P alpine AS a\nFROM --platform=$BUILDPLATFORM alpine\n")
+        #expect(m.stages.map(\.platform) == ["linux/arm64", nil])
+    }
+
     @Test("build args override global and stage ARG defaults")
     func buildArgOverrides() throws {
         let m = try Self.model("""
