@@ -15,7 +15,13 @@ enum ContainerfileInspection {
         var overrides: [String: String] = [:]
         var flagErrors: [Diagnostic] = []
         for a in buildArgs {
-            guard let eq = a.firstIndex(of: "="), eq != a.startIndex else {
+            guard let eq = a.firstIndex(of: "=") else {
+                // `--build-arg NAME` takes the value from the environment, as docker does.
+                if !a.isEmpty, let v = ProcessInfo.processInfo.environment[a] { overrides[a] = v }
+                if a.isEmpty { flagErrors.append(.error("cli.build-arg", "a build arg is written key=value", at: .flag("--build-arg", a))) }
+                continue
+            }
+            guard eq != a.startIndex else {
                 flagErrors.append(.error("cli.build-arg", "a build arg is written key=value", at: .flag("--build-arg", a)))
                 continue
             }

@@ -207,7 +207,7 @@ package struct ContainerfileAnalyzer {
             return nil
         }
         var platform: String? = nil
-        if let p = f.string("platform") { platform = expand(p, globals, node) }
+        if let p = f.string("platform"), let v = expand(p, globals, node), !v.isEmpty { platform = v }
         let baseStage = stages.firstIndex(where: { $0.name != nil && $0.name == base.lowercased() })
         var stage = ContainerfileStage(index: index, name: stageName, base: base, baseRaw: args[0], baseStage: baseStage, platform: platform, isFinal: false, location: node.location)
         stage.isFinal = false
@@ -454,13 +454,26 @@ package struct ContainerfileAnalyzer {
             case "MAINTAINER", "FROM":
                 error(ID.arguments, "\(t) isn't allowed as an ONBUILD trigger", node)
             default:
-                var expr = trigger.original
+                var expr = Self.dropOnbuildKeyword(node.original)
                 for h in node.heredocs { expr += "\n" + h.content + h.name }
                 st.stage.onbuild.append(ContainerfileValue(expr, location: loc))
             }
         default:
             unknown(node)
         }
+    }
+
+    /// BuildKit's `(?i)^\s*ONBUILD\s*` removal (`\s` is `[\t\n\f\r ]`).
+    static func dropOnbuildKeyword(_ original: String) -> String {
+        let u = Array(original.utf8)
+        func isS(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0C || b == 0x0D }
+        var i = 0
+        while i < u.count && isS(u[i]) { i += 1 }
+        let word = Array("onbuild".utf8)
+        guard i + word.count <= u.count, (0..<word.count).allSatisfy({ u[i + $0] | 0x20 == word[$0] }) else { return original }
+        i += word.count
+        while i < u.count && isS(u[i]) { i += 1 }
+        return String(decoding: u[i...], as: UTF8.self)
     }
 
     private func isStageRef(_ ref: String, _ stages: [ContainerfileStage]) -> Bool {

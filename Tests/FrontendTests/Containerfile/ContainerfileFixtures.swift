@@ -30,13 +30,6 @@ enum ContainerfileFixtures {
         return try JSONDecoder().decode([String].self, from: data)
     }
 
-    /// Crash reproducers found by the fuzzer (each must parse or fail cleanly).
-    static func fuzzRegressions() throws -> [(String, [UInt8])] {
-        let dir = root.appendingPathComponent("fuzz-regressions")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
-        return try names.sorted().map { ($0, [UInt8](try Data(contentsOf: dir.appendingPathComponent($0)))) }
-    }
-
     struct OracleError: Error, CustomStringConvertible {
         var description: String
     }

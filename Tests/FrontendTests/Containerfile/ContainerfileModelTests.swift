@@ -45,6 +45,12 @@ struct ContainerfileModelTests {
         #expect(m.images.map(\.reference) == ["alpine:1.0"])
     }
 
+    @Test("--platform is expanded with the global ARGs; an empty platform is no platform")
+    func platform() throws {
+        let m = try Self.model("ARG P=linux/arm64\nFROM --platform=$P alpine AS a\nFROM --platform=$BUILDPLATFORM alpine\n")
+        #expect(m.stages.map(\.platform) == ["linux/arm64", nil])
+    }
+
     @Test("build args override global and stage ARG defaults")
     func buildArgOverrides() throws {
         let m = try Self.model("""
@@ -185,8 +191,8 @@ struct ContainerfileModelTests {
 
     @Test("ONBUILD triggers are recorded as written, heredocs included")
     func onbuild() throws {
-        let m = try Self.model("FROM a\nONBUILD RUN echo $X\nONBUILD COPY <<EOF /x\nbody\nEOF\n")
-        #expect(m.finalStage?.onbuild.map(\.value) == ["RUN echo $X", "COPY <<EOF /x\nbody\nEOF"])
+        let m = try Self.model("FROM a\nONBUILD RUN echo $X  \nonbuild\tCOPY <<EOF /x\nbody\nEOF\n")
+        #expect(m.finalStage?.onbuild.map(\.value) == ["RUN echo $X  ", "COPY <<EOF /x\nbody\nEOF"])
     }
 
     @Test("the escape directive applies to expansion too")
