@@ -28,6 +28,24 @@ final class GitCallbackState {
     var printed = false
     var printedDone = false
 
+    /// known_hosts files to check ssh host keys against.
+    var knownHostsPaths: [String] = []
+    /// The port of an `ssh://host:port/` URL (libgit2 1.5 does not tell the callback).
+    var sshPort: Int?
+    /// Set when an ssh host key was refused: the verdict, host and fingerprint.
+    var hostKeyRefusal: (verdict: KnownHosts.Verdict, host: String, fingerprint: String)?
+
+    /// Checks an ssh server's key blob against known_hosts: 0 to go on,
+    /// `GIT_ECERTIFICATE` (and `hostKeyRefusal` set) to stop.
+    func checkHostKey(host: String, key: [UInt8]) -> Int32 {
+        let verdict = KnownHosts.load(knownHostsPaths).verify(host: host, port: sshPort, key: key)
+        if verdict == .trusted { return 0 }
+        var fingerprint = Data(SHA256.hash(key)).base64EncodedString()
+        while fingerprint.hasSuffix("=") { fingerprint.removeLast() }
+        hostKeyRefusal = (verdict, host, "SHA256:" + fingerprint)
+        return GIT_ECERTIFICATE.rawValue
+    }
+
     init(token: String?, username: String?, showProgress: Bool, sink: @escaping @Sendable (String) -> Void, label: String) {
         self.token = token
         self.username = username
