@@ -20,10 +20,31 @@ final class GitCallbackState {
     var showProgress: Bool
     var sink: @Sendable (String) -> Void
     var label: String
-    var started = GitCallbackState.now()
+    /// Monotonic seconds (replaceable in tests).
+    var clock: () -> Double = GitCallbackState.now
+    lazy var started = clock()
     var delay: Double = 1
-    var lastPrint: Double = 0
+    var lastPrint = -Double.infinity
     var printed = false
+    var printedDone = false
+
+    /// known_hosts files to check ssh host keys against.
+    var knownHostsPaths: [String] = []
+    /// The port of an `ssh://host:port/` URL (libgit2 1.5 does not tell the callback).
+    var sshPort: Int?
+    /// Set when an ssh host key was refused: the verdict, host and fingerprint.
+    var hostKeyRefusal: (verdict: KnownHosts.Verdict, host: String, fingerprint: String)?
+
+    /// Checks an ssh server's key blob against known_hosts: 0 to go on,
+    /// `GIT_ECERTIFICATE` (and `hostKeyRefusal` set) to stop.
+    func checkHostKey(host: String, key: [UInt8]) -> Int32 {
+        let verdict = KnownHosts.load(knownHostsPaths).verify(host: host, port: sshPort, key: key)
+        if verdict == .trusted { return 0 }
+        var fingerprint = Data(SHA256.hash(key)).base64EncodedString()
+        while fingerprint.hasSuffix("=") { fingerprint.removeLast() }
+        hostKeyRefusal = (verdict, host, "SHA256:" + fingerprint)
+        return GIT_ECERTIFICATE.rawValue
+    }
 
     init(token: String?, username: String?, showProgress: Bool, sink: @escaping @Sendable (String) -> Void, label: String) {
         self.token = token
@@ -43,10 +64,11 @@ final class GitCallbackState {
     /// has taken more than a second.
     func progress(_ stats: git_indexer_progress) {
         guard showProgress else { return }
-        let t = Self.now()
+        let t = clock()
         let done = stats.total_objects > 0 && stats.indexed_objects == stats.total_objects
         if !done && (t - started < delay || t - lastPrint < 0.25) { return }
-        if done && !printed && t - started < delay { return }
+        if done && ((!printed && t - started < delay) || printedDone) { return }
+        printedDone = done
         lastPrint = t
         printed = true
         let percent = stats.total_objects == 0 ? 0 : Int(stats.received_objects) * 100 / Int(stats.total_objects)
@@ -58,5 +80,6 @@ final class GitCallbackState {
     func finish() {
         if printed { sink("\n") }
         printed = false
+        printedDone = false
     }
 }

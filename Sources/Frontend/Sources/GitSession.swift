@@ -33,6 +33,8 @@ final class GitSession {
         }
         state = GitCallbackState(token: token, username: username, showProgress: show, sink: fetcher.progressSink, label: source.displayURL)
         state.delay = fetcher.progressDelay
+        state.knownHostsPaths = KnownHosts.defaultPaths(environment: fetcher.environment)
+        state.sshPort = source.port
     }
 
     func close() {
@@ -210,6 +212,19 @@ final class GitSession {
             }
             return GIT_EAUTH.rawValue
         }
+        cb.certificate_check = { cert, _, host, payload in
+            // TLS certificates: honour libgit2's own verdict (> 0).
+            guard let cert, let payload, cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return 1 }
+            let state = Unmanaged<GitCallbackState>.fromOpaque(payload).takeUnretainedValue()
+            let hostkey = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
+            let name = host.map { String(cString: $0) } ?? ""
+            guard hostkey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostkey.hostkey, hostkey.hostkey_len > 0 else {
+                state.hostKeyRefusal = (.unknown, name, "(libssh2 gave no raw host key)")
+                return GIT_ECERTIFICATE.rawValue
+            }
+            let key = [UInt8](UnsafeRawBufferPointer(start: raw, count: hostkey.hostkey_len))
+            return state.checkHostKey(host: name, key: key)
+        }
         cb.transfer_progress = { stats, payload in
             guard let payload, let stats else { return 0 }
             Unmanaged<GitCallbackState>.fromOpaque(payload).takeUnretainedValue().progress(stats.pointee)
@@ -249,7 +264,28 @@ final class GitSession {
         return heads
     }
 
+    /// The diagnostic for a refused ssh host key.
+    func hostKeyError(_ refusal: (verdict: KnownHosts.Verdict, host: String, fingerprint: String)) -> DiagnosticError {
+        let name = KnownHosts.lookupName(host: refusal.host, port: state.sshPort)
+        let portFlag = state.sshPort.map { $0 == 22 ? "" : "-p \($0) " } ?? ""
+        let fingerprint = Diagnostic.Note("the server's key: \(refusal.fingerprint)")
+        switch refusal.verdict {
+        case .mismatch:
+            return fail(
+                "sources.git-host-key-mismatch",
+                "the ssh host key of \(name) does not match known_hosts: the connection may be intercepted",
+                notes: [fingerprint])
+        case .revoked:
+            return fail("sources.git-host-key-revoked", "the ssh host key of \(name) is marked @revoked in known_hosts", notes: [fingerprint])
+        case .unknown, .trusted:
+            return fail(
+                "sources.git-unknown-host", "\(name) is not in known_hosts, so its ssh host key cannot be verified",
+                notes: [fingerprint, .init("after checking the fingerprint: ssh-keyscan \(portFlag)\(refusal.host) >> ~/.ssh/known_hosts (or point OPENRUN_SSH_KNOWN_HOSTS at a file)")])
+        }
+    }
+
     func connectionError(duringFetch: Bool = false) -> DiagnosticError {
+        if let refusal = state.hostKeyRefusal { return hostKeyError(refusal) }
         let detail = lastError()
         let code = git_error_last()?.pointee.klass ?? 0
         let lower = detail.lowercased()

@@ -36,6 +36,20 @@ package struct GitSource: Equatable, Sendable {
         return (beforeColon.split(separator: "@").last.map(String.init) ?? "").lowercased()
     }
 
+    /// The port given in a `scheme://host:port/` URL, if any.
+    package var port: Int? {
+        guard let r = displayURL.range(of: "://") else { return nil }
+        let authority = displayURL[r.upperBound...].prefix { $0 != "/" }
+        let hostPort = authority.split(separator: "@").last ?? ""
+        guard let colon = hostPort.lastIndex(of: ":") else { return nil }
+        return Int(hostPort[hostPort.index(after: colon)...])
+    }
+
+    /// Whether libgit2 will use ssh for this URL (`ssh://` or scp-like).
+    package var usesSSH: Bool {
+        displayURL.hasPrefix("ssh://") || !displayURL.contains("://")
+    }
+
     /// The key of this repository in the cache: the display URL with the
     /// host lowercased and a trailing `.git` or `/` removed, so that
     /// `github.com/o/r`, `https://github.com/o/r.git` share one clone.

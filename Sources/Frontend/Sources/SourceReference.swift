@@ -148,6 +148,13 @@ package enum SourceReference: Equatable, Sendable {
             return nil
         }
         let afterScheme = text[schemeEnd.upperBound...]
+        let lowerPath = afterScheme.lowercased()
+        if scheme != "file", archiveSuffixes.contains(where: { lowerPath.hasSuffix($0) }) {
+            diagnostics.error(
+                "sources.archive-url", "archives are read from local files only, not from URLs", at: location,
+                notes: [.init("download the archive and pass its path")])
+            return nil
+        }
         let authority = String(afterScheme.prefix { $0 != "/" })
         let path = String(afterScheme.dropFirst(authority.count))
         if scheme != "file" && authority.isEmpty {

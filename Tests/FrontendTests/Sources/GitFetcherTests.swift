@@ -1,3 +1,4 @@
+import CGit2
 import Foundation
 @testable import Frontend
 import IR
@@ -212,6 +213,36 @@ struct GitFetcherTests {
         #expect(all.hasSuffix("\n"))
         let quiet = Mutex<[String]>([])
         _ = try f.fetch(branch: "dev", progress: .never, sink: { text in quiet.withLock { $0.append(text) } })
+        #expect(quiet.withLock { $0 }.isEmpty)
+    }
+
+    @Test("progress is throttled and its final line printed once")
+    func progressThrottle() {
+        let lines = Mutex<[String]>([])
+        let state = GitCallbackState(token: nil, username: nil, showProgress: true, sink: { t in lines.withLock { $0.append(t) } }, label: "u")
+        state.delay = 0
+        let now = Mutex<Double>(0)
+        state.clock = { now.withLock { $0 } }
+        var stats = git_indexer_progress()
+        stats.total_objects = 10
+        for n in 1...10 {
+            stats.received_objects = UInt32(n)
+            stats.indexed_objects = UInt32(n)
+            stats.received_bytes = 2_097_152
+            state.progress(stats)
+            now.withLock { $0 += 0.125 }  // 125 ms between updates: every second one shows
+        }
+        for _ in 0..<5 { state.progress(stats) }
+        state.finish()
+        let out = lines.withLock { $0 }
+        #expect(out.first == "\rFetching u: 10% (1/10 objects, 2.0 MiB)")
+        #expect(out.filter { $0.contains("100%") } == ["\rFetching u: 100% (10/10 objects, 2.0 MiB)"])
+        #expect(out.last == "\n")
+        #expect(out.count == 7, "updates within 250 ms of the last one are dropped: \(out)")
+        let quiet = Mutex<[String]>([])
+        let hidden = GitCallbackState(token: nil, username: nil, showProgress: false, sink: { t in quiet.withLock { $0.append(t) } }, label: "u")
+        hidden.progress(stats)
+        hidden.finish()
         #expect(quiet.withLock { $0 }.isEmpty)
     }
 

@@ -140,6 +140,7 @@ struct SourceReferenceTests {
         ErrorCase(text: "folder.zip", ids: ["sources.not-a-file"]),
         ErrorCase(text: "", ids: ["sources.empty"]),
         ErrorCase(text: "ftp://host/x/y", ids: ["sources.unsupported-scheme"]),
+        ErrorCase(text: "https://example.com/releases/app.tar.gz", ids: ["sources.archive-url"]),
         ErrorCase(text: "https:///x/y", ids: ["sources.bad-git-url"]),
         ErrorCase(text: "github.com/owner", ids: ["sources.bad-git-url"]),
         ErrorCase(text: "file://otherhost/x", ids: ["sources.bad-git-url"]),
