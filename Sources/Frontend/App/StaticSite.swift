@@ -12,7 +12,8 @@ package enum StaticSite {
 
     /// The generated Containerfile: serves `/srv` on port 8080, `index` as the
     /// index file (default index.html), and with `singleFile` every path falls
-    /// back to the index (single-page apps).
+    /// back to the index (single-page apps). `*.star` files (app.star,
+    /// params.star of the app or its spec) are not served, as in OpenRun.
     package static func containerfile(index: String, singleFile: Bool) -> String {
         let indexFile = index.isEmpty ? "index.html" : index
         var caddy = [":\(port) {", "\troot * /srv"]
@@ -24,6 +25,7 @@ package enum StaticSite {
         ARG STATIC_IMAGE=\(defaultBaseImage)
         FROM ${STATIC_IMAGE}
         COPY . /srv
+        RUN find /srv -name '*.star' -type f -delete
         RUN printf '%s\\n' \(printfArgs) > /etc/caddy/Caddyfile
         EXPOSE \(port)
         CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]
