@@ -174,13 +174,8 @@ package enum AppCompiler {
 
     /// Reads a Containerfile through the Containerfile frontend and keeps what the lowering needs.
     static func containerfileFacts(path: String, bytes: [UInt8], buildArgs: [String: String], into diags: Diagnostics) -> ContainerfileFacts? {
-        let model: ContainerfileModel
-        do {
-            model = try ContainerfileAnalyzer.analyze(String(decoding: bytes, as: UTF8.self), file: path, buildArgs: buildArgs)
-        } catch {
-            diags.absorb(error)
-            return nil
-        }
+        guard let model = ContainerfileAnalyzer.analyze(String(decoding: bytes, as: UTF8.self), file: path,
+                                                        buildArgs: buildArgs, diagnostics: diags) else { return nil }
         var facts = ContainerfileFacts()
         if let final = model.finalStage {
             facts.expose = final.expose.map { .init(text: $0.raw, location: $0.location) }

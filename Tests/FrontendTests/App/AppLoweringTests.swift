@@ -187,3 +187,16 @@ struct AppLoweringTests {
         #expect(try AppIR.decodeJSON(a) == ir)
     }
 }
+
+@Suite("Static site container")
+struct StaticSiteTests {
+    @Test("the generated Containerfile parses and exposes the port the IR uses", arguments: [("", false), ("app.html", true), ("it's.html", false)])
+    func generated(index: String, singleFile: Bool) throws {
+        let text = StaticSite.containerfile(index: index, singleFile: singleFile)
+        let model = try ContainerfileAnalyzer.analyze(text, file: StaticSite.containerfileName)
+        #expect(model.finalStage?.lastPlainPort?.port == StaticSite.port)
+        #expect(model.globalArgs.map(\.name) == ["STATIC_IMAGE"])
+        #expect(model.images.map(\.reference) == [StaticSite.defaultBaseImage])
+        #expect(text.contains(singleFile ? "try_files" : "file_server"))
+    }
+}
