@@ -134,57 +134,13 @@ enum GoText {
     }
 
     /// Go's `strconv.Quote`.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{07}": out += "\\a"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{0B}": out += "\\v"
-            default:
-                if isPrint(u) {
-                    out.unicodeScalars.append(u)
-                } else if u.value < 0x20 || u.value == 0x7F {
-                    out += "\\x" + hex(u.value, 2)
-                } else if u.value < 0x10000 {
-                    out += "\\u" + hex(u.value, 4)
-                } else {
-                    out += "\\U" + hex(u.value, 8)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { GoStrconv.quote(s) }
 
     /// Go's `%q` of a `[]string`: `["a" "b"]`.
     static func quoteList(_ items: [String]) -> String {
         "[" + items.map(quote).joined(separator: " ") + "]"
     }
 
-    private static func hex(_ v: UInt32, _ width: Int) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, width - s.count)) + s
-    }
-
-    /// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and U+0020.
-    static func isPrint(_ u: Unicode.Scalar) -> Bool {
-        if u.value < 0x80 { return u.value >= 0x20 && u.value < 0x7F }
-        switch u.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .nonspacingMark, .spacingMark, .enclosingMark,
-             .decimalNumber, .letterNumber, .otherNumber,
-             .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation,
-             .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
-            return true
-        default:
-            return false
-        }
-    }
+    /// Go's `unicode.IsPrint`.
+    static func isPrint(_ u: Unicode.Scalar) -> Bool { GoStrconv.isPrint(u) }
 }
