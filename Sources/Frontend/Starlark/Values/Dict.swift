@@ -131,11 +131,8 @@ extension Starlark {
             table.removeAll()
         }
 
-        public func freeze() {
-            if frozen { return }
-            frozen = true
-            for (k, v) in table.entries { k.freeze(); v.freeze() }
-        }
+        public func freeze() { Value.dict(self).freeze() }
+        func markFrozen() { frozen = true }
 
         @inline(__always) func checkMutable(_ verb: String) throws {
             if frozen { throw EvalError("cannot \(verb) frozen hash table") }
@@ -175,11 +172,8 @@ extension Starlark {
             table.removeAll()
         }
 
-        public func freeze() {
-            if frozen { return }
-            frozen = true
-            for k in table.orderedKeys { k.freeze() }
-        }
+        public func freeze() { Value.set(self).freeze() }
+        func markFrozen() { frozen = true }
 
         @inline(__always) func checkMutable(_ verb: String) throws {
             if frozen { throw EvalError("cannot \(verb) frozen hash table") }
