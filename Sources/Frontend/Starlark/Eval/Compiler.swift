@@ -23,6 +23,8 @@ extension Starlark {
         let hasKwargs: Bool
         let paramNames: [String]
         let cellParams: [(Int, Int)]
+        /// Number of positional arguments a plain call binds directly (-1: needs full binding).
+        let simpleArity: Int
 
         init(decl: FunctionDecl, lines: LineTable, options: FileOptions) {
             self.name = decl.name
@@ -37,6 +39,7 @@ extension Starlark {
             hasKwargs = decl.hasKwargs
             paramNames = decl.locals.prefix(decl.numParams).map(\.name)
             cellParams = decl.cellParams
+            simpleArity = (!decl.hasVarargs && !decl.hasKwargs && decl.numKwonly == 0) ? decl.numParams : -1
         }
     }
 
@@ -636,6 +639,7 @@ extension Starlark {
                     }
                 }
                 let f = expr(fe)
+                let n = argc.count
                 switch argc.count {
                 case 0:
                     return { fr in try Compiler.callValue(fr, try f(fr), [], [], lp) }
@@ -643,18 +647,34 @@ extension Starlark {
                     let a0 = argc[0]
                     return { fr in
                         let fv = try f(fr)
+                        if case .function(let fn) = fv, fn.code.simpleArity == 1 {
+                            let nf = Frame(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
+                            nf.locals[0] = try a0(fr)
+                            return try Compiler.enterDirect(fr, fn, nf, lp)
+                        }
                         return try Compiler.callValue(fr, fv, [try a0(fr)], [], lp)
                     }
                 case 2:
                     let a0 = argc[0], a1 = argc[1]
                     return { fr in
                         let fv = try f(fr)
+                        if case .function(let fn) = fv, fn.code.simpleArity == 2 {
+                            let nf = Frame(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
+                            nf.locals[0] = try a0(fr)
+                            nf.locals[1] = try a1(fr)
+                            return try Compiler.enterDirect(fr, fn, nf, lp)
+                        }
                         let v0 = try a0(fr)
                         return try Compiler.callValue(fr, fv, [v0, try a1(fr)], [], lp)
                     }
                 default:
                     return { fr in
                         let fv = try f(fr)
+                        if case .function(let fn) = fv, fn.code.simpleArity == n {
+                            let nf = Frame(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
+                            for i in 0..<n { nf.locals[i] = try argc[i](fr) }
+                            return try Compiler.enterDirect(fr, fn, nf, lp)
+                        }
                         var av: [Value] = []
                         av.reserveCapacity(argc.count)
                         for a in argc { av.append(try a(fr)) }
@@ -743,7 +763,26 @@ extension Starlark {
             }
         }
 
+        /// Runs a frame whose arguments are already bound, from a call site in `fr`.
+        static func enterDirect(_ fr: Frame, _ fn: Function, _ nf: Frame, _ lp: Int) throws -> Value {
+            fr.callOffset = lp
+            do {
+                return try enter(fr.thread, fn, nf)
+            } catch let e as Starlark.Error {
+                throw e
+            } catch {
+                throw fr.locate(error, lp)
+            }
+        }
+
         static func callFunction(_ t: Thread, _ fn: Function, _ args: [Value], _ kwargs: [(String, Value)]) throws -> Value {
+            let fr = Frame(thread: t, code: fn.code, module: fn.module, free: fn.freeCells)
+            try bindArgs(fn, fr, args, kwargs)
+            return try enter(t, fn, fr)
+        }
+
+        @inline(__always)
+        static func enter(_ t: Thread, _ fn: Function, _ fr: Frame) throws -> Value {
             let code = fn.code
             t.steps &-= 1
             if t.steps < 0 { throw BudgetError(message: "Starlark computation cancelled: too many steps") }
@@ -755,8 +794,6 @@ extension Starlark {
                     throw EvalError("function \(code.name) called recursively")
                 }
             }
-            let fr = Frame(thread: t, code: code, module: fn.module, free: fn.freeCells)
-            try bindArgs(fn, fr, args, kwargs)
             for (slot, cell) in code.cellParams { fr.cells[cell].value = fr.locals[slot] }
             t.depth += 1
             t.frames.append(fr)

@@ -36,10 +36,10 @@ extension Starlark {
         /// Free slot for the host.
         public var userData: [String: Any] = [:]
 
-        var steps = 0
-        var depth = 0
-        var frames: [Frame] = []
-        var stackLimit: UInt = 0
+        @exclusivity(unchecked) var steps = 0
+        @exclusivity(unchecked) var depth = 0
+        @exclusivity(unchecked) var frames: [Frame] = []
+        @exclusivity(unchecked) var stackLimit: UInt = 0
 
         public init() {}
 
@@ -152,8 +152,8 @@ extension Starlark {
         let free: [Cell]
         let globals: UnsafeMutablePointer<Value?>
         let moduleRef: Module
-        var result: Value = .none
-        var callOffset: Int = 0
+        @exclusivity(unchecked) var result: Value = .none
+        @exclusivity(unchecked) var callOffset: Int = 0
 
         init(thread: Thread, code: CompiledFunction, module: Module, free: [Cell]) {
             self.thread = thread

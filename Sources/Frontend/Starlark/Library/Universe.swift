@@ -79,7 +79,10 @@ extension Starlark {
                 let elems = try Universe.iterable("enumerate", p[0]!)
                 var out: [Value] = []
                 out.reserveCapacity(elems.count)
-                for (i, e) in elems.enumerated() { out.append(.tuple([.int(start + i), e])) }
+                for (i, e) in elems.enumerated() {
+                    let (n, o) = start.addingReportingOverflow(i)
+                    out.append(.tuple([o ? .int(BigInt(start) + BigInt(i)) : .int(n), e]))
+                }
                 return .list(List(out))
             }
             def("fail") { _, a, k in

@@ -88,9 +88,9 @@ extension Starlark {
 
     /// A mutable, insertion-ordered dict value.
     public final class Dict {
-        var table = OrderedTable()
+        @exclusivity(unchecked) var table = OrderedTable()
         public private(set) var frozen = false
-        var iterCount = 0
+        @exclusivity(unchecked) var iterCount = 0
 
         public init() {}
         public init(_ entries: [(Value, Value)]) throws {
@@ -131,11 +131,8 @@ extension Starlark {
             table.removeAll()
         }
 
-        public func freeze() {
-            if frozen { return }
-            frozen = true
-            for (k, v) in table.entries { k.freeze(); v.freeze() }
-        }
+        public func freeze() { Value.dict(self).freeze() }
+        func markFrozen() { frozen = true }
 
         @inline(__always) func checkMutable(_ verb: String) throws {
             if frozen { throw EvalError("cannot \(verb) frozen hash table") }
@@ -175,11 +172,8 @@ extension Starlark {
             table.removeAll()
         }
 
-        public func freeze() {
-            if frozen { return }
-            frozen = true
-            for k in table.orderedKeys { k.freeze() }
-        }
+        public func freeze() { Value.set(self).freeze() }
+        func markFrozen() { frozen = true }
 
         @inline(__always) func checkMutable(_ verb: String) throws {
             if frozen { throw EvalError("cannot \(verb) frozen hash table") }

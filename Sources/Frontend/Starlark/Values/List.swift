@@ -1,17 +1,14 @@
 extension Starlark {
     /// A mutable list value.
     public final class List {
-        public var elems: [Value]
+        @exclusivity(unchecked) public var elems: [Value]
         public private(set) var frozen = false
-        var iterCount = 0
+        @exclusivity(unchecked) var iterCount = 0
 
         public init(_ elems: [Value] = []) { self.elems = elems }
 
-        public func freeze() {
-            if frozen { return }
-            frozen = true
-            for e in elems { e.freeze() }
-        }
+        public func freeze() { Value.list(self).freeze() }
+        func markFrozen() { frozen = true }
 
         /// Throws go.starlark.net's error if the list may not be mutated (`verb` as "append to").
         @inline(__always) func checkMutable(_ verb: String) throws {

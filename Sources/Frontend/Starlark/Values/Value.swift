@@ -45,12 +45,15 @@ extension Starlark {
             self.step = step
         }
         public var count: Int {
+            // Differences computed in UInt: they always fit, even for extreme bounds.
             if step > 0 {
                 if start >= stop { return 0 }
-                return Int((Int64(stop) - Int64(start) - 1) / Int64(step) + 1)
+                let n = (UInt(bitPattern: stop &- start) - 1) / UInt(step) + 1
+                return n > UInt(Int.max) ? Int.max : Int(n)
             } else {
                 if start <= stop { return 0 }
-                return Int((Int64(start) - Int64(stop) - 1) / Int64(-step) + 1)
+                let n = (UInt(bitPattern: start &- stop) - 1) / step.magnitude + 1
+                return n > UInt(Int.max) ? Int.max : Int(n)
             }
         }
         public subscript(i: Int) -> Int { start &+ i &* step }
