@@ -7,7 +7,9 @@ Usage:
   driver.py generate OUTDIR [--count N] [--seed S]
       Writes OUTDIR/pNNNN.star (N programs, deterministic for a seed) and
       OUTDIR/expected.json: {"programs": [{"name", "kind", "go": R, "rust": R}]}
-      where R = {"ok": bool, "out": [printed lines], "error": str|null}.
+      where R = {"ok": bool, "out": [printed lines], "error": str|null} and,
+      for "go", "line": the failing line (innermost frame in the program) and
+      "caller_line" (the frame that called it, for runtime errors).
 
 The openrun side (DifferentialTests.swift) runs each program with
 `openrun starlark --enable recursion FILE` and compares stdout lines and
@@ -23,6 +25,7 @@ recursion, which all three implementations accept.
 import json
 import os
 import random
+import re
 import sys
 
 PRELUDE = '''def show(*xs):
@@ -221,6 +224,64 @@ class Gen:
         lines.append("show([(lambda x, y = %d: x * y)(i) for i in range(%d)])" % (self.r.randint(-2, 3), self.r.randint(0, 5)))
         return lines
 
+    def floats(self):
+        lines = []
+        for _ in range(self.r.randint(4, 9)):
+            k = self.r.random()
+            a = self.r.choice([self.float_lit(), "%d.%d" % (self.r.randint(0, 99999), self.r.randint(0, 999)),
+                               "%de%d" % (self.r.randint(1, 9), self.r.randint(-30, 30)), "float(%s)" % self.int_lit()])
+            if k < 0.3:
+                lines.append("show(%s, str(%s), %s)" % (a, a, self.r.choice(["-" + a, a + " * 3", a + " / 7", a + " // 3", a + " % 2.5"])))
+            elif k < 0.55:
+                fmt = self.r.choice(["%s", "%r", "%e", "%f", "%g", "%E", "%G", "%d"])
+                lines.append("show(%s %% %s)" % (json.dumps(fmt), a))
+            elif k < 0.7:
+                lines.append("show(int(%s), %s < %s, %s == %s)" % (a, a, self.int_lit(), a, self.small_int()))
+            elif k < 0.85:
+                lines.append("show(float(%s), float(%s))" % (json.dumps(self.r.choice(["1.5", "-0.0", "1e5", "inf", "-inf", "nan", "2.5e-3", "12345678901234567890", "1_0.5", "0x1"])), self.int_lit()))
+            else:
+                lines.append("show(sorted([%s, %s, %s]), max(%s, %s), abs(%s))" % (a, self.float_lit(), self.small_int(), a, self.float_lit(), a))
+        return lines
+
+    def control(self):
+        n = self.r.randint(0, 30)
+        m = self.r.randint(1, 7)
+        lines = [
+            "def collatz(n):",
+            "    steps = []",
+            "    for _ in range(1000):",
+            "        if n == 1:",
+            "            break",
+            "        steps.append(n)",
+            "        n = n // 2 if n % 2 == 0 else 3 * n + 1",
+            "    return steps",
+            "def primes(limit):",
+            "    out = []",
+            "    for i in range(2, limit):",
+            "        if any([i % p == 0 for p in out]):",
+            "            continue",
+            "        out.append(i)",
+            "    return out",
+            "def hanoi(n, a, b, c, moves):",
+            "    if n == 0:",
+            "        return moves",
+            "    hanoi(n - 1, a, c, b, moves)",
+            "    moves.append((a, c))",
+            "    return hanoi(n - 1, b, a, c, moves)",
+            "def group(xs, k):",
+            "    out = {}",
+            "    for x in xs:",
+            "        out.setdefault(x %% k, []).append(x)",
+            "    return out",
+            "show(collatz(%d))" % (n + 1),
+            "show(primes(%d))" % (n * 3),
+            "show(len(hanoi(%d, \"a\", \"b\", \"c\", [])))" % min(m, 6),
+            "show(group(range(%d), %d))" % (n, m),
+            "show({k: sorted(v, reverse = True)[:2] for k, v in group(collatz(%d), %d).items()})" % (n + 2, m),
+            "show([x if x %% 3 else -x for x in range(%d) if x %% %d != 1])" % (n, m + 1),
+        ]
+        return [l.replace("%%", "%") for l in lines]
+
     def errors(self):
         lines = ["show(\"before\")"]
         lines.append(self.r.choice([
@@ -236,7 +297,7 @@ class Gen:
         return lines
 
 
-KINDS = ["arithmetic", "strings", "collections", "functions", "errors"]
+KINDS = ["arithmetic", "strings", "collections", "functions", "floats", "control", "errors"]
 
 
 def generate(count, seed):
@@ -254,22 +315,32 @@ def generate(count, seed):
 # --- reference runners -------------------------------------------------------
 
 
+def frame_lines(backtrace, filename):
+    """Lines of the backtrace frames in the program, innermost first."""
+    return [int(m.group(1)) for m in re.finditer(r"^\s+" + re.escape(filename) + r":(\d+):\d+: in ", backtrace, re.M)][::-1]
+
+
 def run_go(src, name):
+    """Go's outcome; "line" is the error's line (innermost frame in the program for runtime errors)."""
     import starlark_go as sg
     sg.configure_starlark(allow_set=False, allow_global_reassign=False, allow_recursion=True)
     out = []
     s = sg.Starlark(print=out.append)
+    fname = name + ".star"
     try:
-        s.exec(src, filename=name + ".star")
-        return {"ok": True, "out": out, "error": None}
+        s.exec(src, filename=fname)
+        return {"ok": True, "out": out, "error": None, "line": None}
     except sg.SyntaxError as e:
-        return {"ok": False, "out": out, "error": e.msg}
+        return {"ok": False, "out": out, "error": e.msg, "line": e.line}
     except sg.ResolveError as e:
-        return {"ok": False, "out": out, "error": e.errors[0].msg if e.errors else str(e)}
+        first = e.errors[0] if e.errors else None
+        return {"ok": False, "out": out, "error": first.msg if first else str(e), "line": first.line if first else None}
     except sg.EvalError as e:
-        return {"ok": False, "out": out, "error": e.args[0]}
+        lines = frame_lines(e.backtrace, fname)
+        return {"ok": False, "out": out, "error": e.args[0], "line": lines[0] if lines else None,
+                "caller_line": lines[1] if len(lines) > 1 else None}
     except sg.StarlarkError as e:
-        return {"ok": False, "out": out, "error": str(e)}
+        return {"ok": False, "out": out, "error": str(e), "line": None}
 
 
 def run_rust(src, name):
