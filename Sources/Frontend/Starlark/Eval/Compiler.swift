@@ -716,7 +716,7 @@ extension Starlark {
                                 throw fr.locate(EvalError("keywords must be strings, not \(k.typeName)"), off)
                             }
                             let name = String(decoding: ks, as: UTF8.self)
-                            if kw.contains(where: { $0.0 == name }) {
+                            if case .builtin = fv, kw.contains(where: { $0.0 == name }) {
                                 throw fr.locate(EvalError("\(Compiler.calleeName(fv)) got multiple values for keyword argument \"\(name)\""), lp)
                             }
                             kw.append((name, val))
