@@ -790,16 +790,19 @@ extension Starlark {
                 throw EvalError("maximum recursion depth exceeded (\(t.depth) calls)")
             }
             if !code.options.recursion {
-                for f in t.frames where f.code === code {
-                    throw EvalError("function \(code.name) called recursively")
+                var f = t.top
+                while let x = f {
+                    if x.code === code { throw EvalError("function \(code.name) called recursively") }
+                    f = x.parent
                 }
             }
             for (slot, cell) in code.cellParams { fr.cells[cell].value = fr.locals[slot] }
             t.depth += 1
-            t.frames.append(fr)
+            fr.parent = t.top
+            t.top = fr
             defer {
                 t.depth -= 1
-                t.frames.removeLast()
+                t.top = fr.parent
             }
             for s in code.body {
                 let f = try s(fr)
