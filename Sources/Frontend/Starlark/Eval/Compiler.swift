@@ -8,13 +8,24 @@ extension Starlark {
 
     enum Flow: UInt8 { case next, brk, cont, ret }
 
+    /// A compiled statement. Wrapping the closure in a struct keeps it at its
+    /// natural abstraction inside arrays, so calls need no reabstraction thunk.
+    struct Step {
+        let run: Exec
+    }
+
+    /// A compiled expression in an array (same reason as `Step`).
+    struct Operand {
+        let eval: EvalExpr
+    }
+
     /// A function's compiled code and frame layout.
     final class CompiledFunction {
         let name: String
         let lines: LineTable
         let decl: FunctionDecl
         let options: FileOptions
-        var body: [Exec] = []
+        var body: [Step] = []
         let numLocals: Int
         let numCells: Int
         let numParams: Int
@@ -74,9 +85,9 @@ extension Starlark {
         // MARK: running
 
         @inline(__always)
-        static func runBlock(_ body: [Exec], _ fr: Frame) throws -> Flow {
+        static func runBlock(_ body: [Step], _ fr: Frame) throws -> Flow {
             for s in body {
-                let f = try s(fr)
+                let f = try s.run(fr)
                 if f != .next { return f }
             }
             return .next
@@ -92,8 +103,8 @@ extension Starlark {
 
         // MARK: statements
 
-        mutating func block(_ stmts: [Stmt]) -> [Exec] {
-            stmts.map { stmt($0) }
+        mutating func block(_ stmts: [Stmt]) -> [Step] {
+            stmts.map { Step(run: stmt($0)) }
         }
 
         mutating func stmt(_ s: Stmt) -> Exec {
@@ -127,7 +138,7 @@ extension Starlark {
                 let fb = block(f)
                 if fb.isEmpty {
                     if tb.count == 1 {
-                        let t0 = tb[0]
+                        let t0 = tb[0].run
                         return { fr in try cond(fr).truth ? try t0(fr) : .next }
                     }
                     return { fr in try cond(fr).truth ? try Compiler.runBlock(tb, fr) : .next }
@@ -431,19 +442,19 @@ extension Starlark {
             case .bytes(let b): let v = Value.bytes(BytesBox(b)); return { _ in v }
             case .paren(let x): return expr(x)
             case .list(let l):
-                let cs = l.map { expr($0) }
+                let cs = l.map { Operand(eval: expr($0)) }
                 return { fr in
                     var a: [Value] = []
                     a.reserveCapacity(cs.count)
-                    for c in cs { a.append(try c(fr)) }
+                    for c in cs { a.append(try c.eval(fr)) }
                     return .list(List(a))
                 }
             case .tuple(let l):
-                let cs = l.map { expr($0) }
+                let cs = l.map { Operand(eval: expr($0)) }
                 return { fr in
                     var a: [Value] = []
                     a.reserveCapacity(cs.count)
-                    for c in cs { a.append(try c(fr)) }
+                    for c in cs { a.append(try c.eval(fr)) }
                     return .tuple(a)
                 }
             case .dict(let entries):
@@ -615,9 +626,9 @@ extension Starlark {
             var simple = true
             for a in args { if case .positional = a {} else { simple = false } }
             if simple {
-                let argc = args.map { a -> EvalExpr in
-                    if case .positional(let x) = a { return expr(x) }
-                    return { _ in .none }
+                let argc = args.map { a -> Operand in
+                    if case .positional(let x) = a { return Operand(eval: expr(x)) }
+                    return Operand(eval: { _ in .none })
                 }
                 if case .dot(let recvE, let name, _) = fe.kind {
                     // method call: avoid allocating a bound method
@@ -628,7 +639,7 @@ extension Starlark {
                         let r = try recv(fr)
                         var av: [Value] = []
                         av.reserveCapacity(argc.count)
-                        for a in argc { av.append(try a(fr)) }
+                        for a in argc { av.append(try a.eval(fr)) }
                         if let m = Methods.pick(methods, r) {
                             fr.callOffset = lp
                             do { return try m(fr.thread, r, av, []) } catch { throw fr.locate(error, lp) }
@@ -644,7 +655,7 @@ extension Starlark {
                 case 0:
                     return { fr in try Compiler.callValue(fr, try f(fr), [], [], lp) }
                 case 1:
-                    let a0 = argc[0]
+                    let a0 = argc[0].eval
                     return { fr in
                         let fv = try f(fr)
                         if case .function(let fn) = fv, fn.code.simpleArity == 1 {
@@ -655,7 +666,7 @@ extension Starlark {
                         return try Compiler.callValue(fr, fv, [try a0(fr)], [], lp)
                     }
                 case 2:
-                    let a0 = argc[0], a1 = argc[1]
+                    let a0 = argc[0].eval, a1 = argc[1].eval
                     return { fr in
                         let fv = try f(fr)
                         if case .function(let fn) = fv, fn.code.simpleArity == 2 {
@@ -672,12 +683,12 @@ extension Starlark {
                         let fv = try f(fr)
                         if case .function(let fn) = fv, fn.code.simpleArity == n {
                             let nf = Frame(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
-                            for i in 0..<n { nf.locals[i] = try argc[i](fr) }
+                            for i in 0..<n { nf.locals[i] = try argc[i].eval(fr) }
                             return try Compiler.enterDirect(fr, fn, nf, lp)
                         }
                         var av: [Value] = []
                         av.reserveCapacity(argc.count)
-                        for a in argc { av.append(try a(fr)) }
+                        for a in argc { av.append(try a.eval(fr)) }
                         return try Compiler.callValue(fr, fv, av, [], lp)
                     }
                 }
@@ -805,7 +816,7 @@ extension Starlark {
                 t.top = fr.parent
             }
             for s in code.body {
-                let f = try s(fr)
+                let f = try s.run(fr)
                 if f == .ret { return fr.result }
             }
             return .none
