@@ -36,6 +36,8 @@ extension Starlark {
         let cellParams: [(Int, Int)]
         /// Number of positional arguments a plain call binds directly (-1: needs full binding).
         let simpleArity: Int
+        /// Frames of finished calls, reused by the next call.
+        @exclusivity(unchecked) var pool: [Frame] = []
 
         init(decl: FunctionDecl, lines: LineTable, options: FileOptions) {
             self.name = decl.name
@@ -659,7 +661,7 @@ extension Starlark {
                     return { fr in
                         let fv = try f(fr)
                         if case .function(let fn) = fv, fn.code.simpleArity == 1 {
-                            let nf = Frame(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
+                            let nf = Frame.make(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
                             nf.locals[0] = try a0(fr)
                             return try Compiler.enterDirect(fr, fn, nf, lp)
                         }
@@ -670,7 +672,7 @@ extension Starlark {
                     return { fr in
                         let fv = try f(fr)
                         if case .function(let fn) = fv, fn.code.simpleArity == 2 {
-                            let nf = Frame(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
+                            let nf = Frame.make(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
                             nf.locals[0] = try a0(fr)
                             nf.locals[1] = try a1(fr)
                             return try Compiler.enterDirect(fr, fn, nf, lp)
@@ -682,7 +684,7 @@ extension Starlark {
                     return { fr in
                         let fv = try f(fr)
                         if case .function(let fn) = fv, fn.code.simpleArity == n {
-                            let nf = Frame(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
+                            let nf = Frame.make(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
                             for i in 0..<n { nf.locals[i] = try argc[i].eval(fr) }
                             return try Compiler.enterDirect(fr, fn, nf, lp)
                         }
@@ -787,8 +789,13 @@ extension Starlark {
         }
 
         static func callFunction(_ t: Thread, _ fn: Function, _ args: [Value], _ kwargs: [(String, Value)]) throws -> Value {
-            let fr = Frame(thread: t, code: fn.code, module: fn.module, free: fn.freeCells)
-            try bindArgs(fn, fr, args, kwargs)
+            let fr = Frame.make(thread: t, code: fn.code, module: fn.module, free: fn.freeCells)
+            do {
+                try bindArgs(fn, fr, args, kwargs)
+            } catch {
+                fr.recycle()
+                throw error
+            }
             return try enter(t, fn, fr)
         }
 
@@ -814,6 +821,7 @@ extension Starlark {
             defer {
                 t.depth -= 1
                 t.top = fr.parent
+                fr.recycle()
             }
             for s in code.body {
                 let f = try s.run(fr)
