@@ -716,7 +716,7 @@ extension Starlark {
                                 throw fr.locate(EvalError("keywords must be strings, not \(k.typeName)"), off)
                             }
                             let name = String(decoding: ks, as: UTF8.self)
-                            if kw.contains(where: { $0.0 == name }) {
+                            if case .builtin = fv, kw.contains(where: { $0.0 == name }) {
                                 throw fr.locate(EvalError("\(Compiler.calleeName(fv)) got multiple values for keyword argument \"\(name)\""), lp)
                             }
                             kw.append((name, val))
@@ -790,16 +790,19 @@ extension Starlark {
                 throw EvalError("maximum recursion depth exceeded (\(t.depth) calls)")
             }
             if !code.options.recursion {
-                for f in t.frames where f.code === code {
-                    throw EvalError("function \(code.name) called recursively")
+                var f = t.top
+                while let x = f {
+                    if x.code === code { throw EvalError("function \(code.name) called recursively") }
+                    f = x.parent
                 }
             }
             for (slot, cell) in code.cellParams { fr.cells[cell].value = fr.locals[slot] }
             t.depth += 1
-            t.frames.append(fr)
+            fr.parent = t.top
+            t.top = fr
             defer {
                 t.depth -= 1
-                t.frames.removeLast()
+                t.top = fr.parent
             }
             for s in code.body {
                 let f = try s(fr)

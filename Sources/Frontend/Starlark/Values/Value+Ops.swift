@@ -171,14 +171,13 @@ extension Starlark {
             let c = a == b ? 0 : (a ? 1 : -1)
             return cmpResult(op, c)
         case (.list(let a), .list(let b)):
-            if a === b && (op == .eql || op == .neq) { return op == .eql }
             return try sliceCompare(op, a.elems, b.elems, depth: depth)
         case (.tuple(let a), .tuple(let b)):
             return try sliceCompare(op, a, b, depth: depth)
         case (.dict(let a), .dict(let b)):
             if op == .eql || op == .neq {
                 var eq = a.count == b.count
-                if eq && a !== b {
+                if eq {
                     for (k, v) in a.entries {
                         guard let w = b.get(k), try compare(.eql, v, w, depth: depth + 1) else { eq = false; break }
                     }
@@ -468,10 +467,13 @@ extension Starlark {
     }
 
     static func repeatArray<T>(_ a: [T], _ n: Value) throws -> [T] {
-        guard case .int(let k) = n else { throw EvalError("excessive repeat (\(n.repr) * \(a.count) elements)") }
+        guard case .int(let k) = n else {
+            if case .bigInt(let b) = n, b.value < 0 { return [] }
+            throw EvalError("repeat count \(n.repr) too large")
+        }
         if k <= 0 || a.isEmpty { return [] }
         let (total, o) = k.multipliedReportingOverflow(by: a.count)
-        if o || total >= 1 << 30 { throw EvalError("excessive repeat (\(a.count) * \(k) elements)") }
+        if o || total >= 1 << 30 { throw EvalError("repeat count \(k) too large") }
         var out: [T] = []
         out.reserveCapacity(total)
         for _ in 0..<k { out.append(contentsOf: a) }
@@ -522,11 +524,15 @@ extension Starlark {
             default: throw EvalError("'in bytes' requires bytes or int as left operand, not \(x.typeName)")
             }
         case .range(let r):
-            guard case .int(let i) = x else {
-                if case .float(let d) = x, let i = Int(exactly: d) { return rangeContains(r, i) }
+            switch x {
+            case .int(let i): return rangeContains(r, i)
+            case .bigInt: return false
+            case .float(let d):
+                if let i = Int(exactly: d) { return rangeContains(r, i) }
                 return false
+            default:
+                throw EvalError("'in <range>' requires integer as left operand, not \(x.typeName)")
             }
-            return rangeContains(r, i)
         case .object(let o):
             if let m = o as? Starlark.HasAttrs, case .string(let s) = x { return (try m.attr(String(decoding: s, as: UTF8.self))) != nil }
             fallthrough

@@ -76,6 +76,25 @@ extension Starlark.Value {
     /// A new mutable list.
     public static func list(_ elems: [Starlark.Value]) -> Starlark.Value { .list(Starlark.List(elems)) }
 
+    /// A new dict with string keys, in the given order (later duplicates win).
+    public static func dict(_ entries: [(String, Starlark.Value)]) -> Starlark.Value {
+        let d = Starlark.Dict()
+        for (k, v) in entries { d.table.set(.str(k), v) }
+        return .dict(d)
+    }
+
+    /// A struct value (`struct(a = 1)`).
+    public static func structValue(_ fields: [(String, Starlark.Value)]) -> Starlark.Value {
+        .object(Starlark.StarlarkStruct(fields: fields))
+    }
+
+    public init(_ s: String) { self = .string(Array(s.utf8)) }
+    public init(_ i: Int) { self = .int(i) }
+    public init(_ d: Double) { self = .float(d) }
+    public init(_ b: Bool) { self = .bool(b) }
+    /// A list of the given values.
+    public init(_ elems: [Starlark.Value]) { self = .list(Starlark.List(elems)) }
+
     public static var True: Starlark.Value { .bool(true) }
     public static var False: Starlark.Value { .bool(false) }
 
