@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark driver behind bench/run-starlark (see bench/README.md).
 
-Each program runs --reps times in each implementation; the median is
-reported. Start-up is subtracted per implementation: the median time of
+Each program runs --reps times in each implementation, the three
+implementations interleaved rep by rep; the median is reported. Start-up is subtracted per implementation: the median time of
 bench/starlark/empty.star, measured the same way, is subtracted from every
 program's median.
 
@@ -92,12 +92,19 @@ def main():
     have_openrun = os.access(a.openrun, os.X_OK)
 
     def measure(name):
+        # Interleave the implementations rep by rep, so load from other
+        # processes on the machine affects all three alike.
         path = os.path.join(PROGRAMS, name)
         src = open(path, encoding="utf-8").read()
-        o = time_openrun(a.openrun, path, a.reps) if have_openrun else (None, "error: no binary")
-        g = time_go(src, name, a.reps)
-        r = time_rust(src, name, a.reps)
-        return o, g, r
+        ot, gt, rt = [], [], []
+        o = g = r = (None, None)
+        for _ in range(a.reps):
+            o = time_openrun(a.openrun, path, 1) if have_openrun else (None, "error: no binary")
+            g = time_go(src, name, 1)
+            r = time_rust(src, name, 1)
+            ot.append(o[0]); gt.append(g[0]); rt.append(r[0])
+        med = lambda ts: None if any(t is None for t in ts) else statistics.median(ts)
+        return (med(ot), o[1]), (med(gt), g[1]), (med(rt), r[1])
 
     (eo, _), (eg, _), (er, _) = measure("empty.star")
     rows = []

@@ -282,6 +282,48 @@ class Gen:
         ]
         return [l.replace("%%", "%") for l in lines]
 
+    def mutations(self):
+        """A random sequence of list/dict/set-free mutations, printing the state as it goes."""
+        body = ["def work():", "    l = [3, 1, 2]", "    d = {\"a\": 1, \"b\": 2}", "    t = ()"]
+        keys = ["\"a\"", "\"b\"", "\"c\"", "1", "2", "(1, 2)", "None", "True", "2.5"]
+        for _ in range(self.r.randint(8, 20)):
+            k = self.r.random()
+            key = self.r.choice(keys)
+            v = self.r.choice([self.small_int(), self.str_lit(), "[1]", "len(l)", "d.get(%s)" % key])
+            if k < 0.12:
+                body.append("    l.append(%s)" % v)
+            elif k < 0.2:
+                body.append("    l.insert(%d, %s)" % (self.r.randint(-5, 5), v))
+            elif k < 0.27:
+                body.append("    l.extend([%s, %s])" % (v, self.small_int()))
+            elif k < 0.34:
+                body.append("    if l:\n        l.pop(%d %% len(l))" % self.r.randint(-3, 3))
+            elif k < 0.42:
+                body.append("    d[%s] = %s" % (key, v))
+            elif k < 0.48:
+                body.append("    d.pop(%s, None)" % key)
+            elif k < 0.53:
+                body.append("    d.setdefault(%s, %s)" % (key, v))
+            elif k < 0.58:
+                body.append("    d.update([(%s, %s)], z = 0)" % (key, v))
+            elif k < 0.63:
+                body.append("    if d:\n        d.popitem()")
+            elif k < 0.68:
+                body.append("    l = sorted(l, key = repr)")
+            elif k < 0.73:
+                body.append("    l = l[%d:%d] + l[::%d]" % (self.r.randint(-4, 4), self.r.randint(-4, 6), self.r.choice([1, -1, 2, -2])))
+            elif k < 0.78:
+                body.append("    t = t + (%s,)" % v)
+            elif k < 0.83:
+                body.append("    l[%d %% len(l)] = %s" % (self.r.randint(-5, 5), v) if self.r.random() < 0.9 else "    l[99] = 0")
+                body[-1] = "    if l:\n    " + body[-1] if "99" not in body[-1] else body[-1]
+            elif k < 0.88:
+                body.append("    d = {k: v for k, v in d.items() if type(v) != \"list\"}")
+            else:
+                body.append("    show(l, d, t, len(l) + len(d), [k for k in d], list(enumerate(t)))")
+        body.append("    show(l, d, t)")
+        return body + ["work()"]
+
     def errors(self):
         lines = ["show(\"before\")"]
         lines.append(self.r.choice([
@@ -297,7 +339,7 @@ class Gen:
         return lines
 
 
-KINDS = ["arithmetic", "strings", "collections", "functions", "floats", "control", "errors"]
+KINDS = ["arithmetic", "strings", "collections", "functions", "floats", "control", "mutations", "errors"]
 
 
 def generate(count, seed):

@@ -3,7 +3,7 @@ import Testing
 
 /// Differential tests: several hundred generated programs (arithmetic with big
 /// ints, float formatting and parsing, string methods and formatting,
-/// list/dict/tuple code, loops with break/continue,
+/// list/dict/tuple code and random mutation sequences, loops with break/continue,
 /// functions, closures, recursion, and runtime errors) run in openrun and in
 /// the reference implementations. openrun must print the same lines and
 /// succeed or fail like go.starlark.net; where starlark-rust differs from Go
@@ -14,7 +14,7 @@ import Testing
 /// seed; both references run batched in that one Python process).
 @Suite("Starlark differential")
 struct DifferentialTests {
-    static let count = 420
+    static let count = 480
     static let seed = 1
 
     /// One program's result in one implementation.
@@ -198,13 +198,13 @@ struct DifferentialTests {
         var texts: [String] = []
         for run in ["a", "b"] {
             let dir = base.appendingPathComponent(run)
-            let r = try ProcessRunner.run(python, [Self.driver.path, "generate", dir.path, "--count", "28", "--seed", "7"], timeout: 120)
+            let r = try ProcessRunner.run(python, [Self.driver.path, "generate", dir.path, "--count", "32", "--seed", "7"], timeout: 120)
             #expect(r.status == 0, "\(r.stderr)")
             let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".star") }.sorted()
-            #expect(names.count == 28)
+            #expect(names.count == 32)
             texts.append(try names.map { try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }.joined(separator: "\u{0}"))
             let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: dir.appendingPathComponent("expected.json")))
-            #expect(Set(expected.programs.map(\.kind)) == ["arithmetic", "strings", "collections", "functions", "floats", "control", "errors"])
+            #expect(Set(expected.programs.map(\.kind)) == ["arithmetic", "strings", "collections", "functions", "floats", "control", "mutations", "errors"])
             #expect(expected.programs.contains { $0.go.ok } && expected.programs.contains { !$0.go.ok })
         }
         #expect(texts[0] == texts[1])

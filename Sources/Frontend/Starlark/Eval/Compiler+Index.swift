@@ -105,7 +105,7 @@ extension Starlark.Compiler {
             let (s, e, step) = try sliceBounds(lo, hi, st, r.count)
             let (ns, o1) = step.multipliedReportingOverflow(by: r.step)
             if o1 { throw EvalError("range slice overflow") }
-            return .range(Starlark.RangeValue(start: r[s], stop: r.start + e * r.step, step: ns))
+            return .range(Starlark.RangeValue(start: r[s], stop: r.start &+ e &* r.step, step: ns))
         default:
             throw EvalError("invalid slice operand \(x.typeName)")
         }

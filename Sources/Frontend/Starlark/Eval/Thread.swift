@@ -38,7 +38,17 @@ extension Starlark {
 
         @exclusivity(unchecked) var steps = 0
         @exclusivity(unchecked) var depth = 0
-        @exclusivity(unchecked) var frames: [Frame] = []
+        /// Innermost active frame; frames link to their caller (not retained: each
+        /// frame is owned by the Swift call that runs it).
+        @exclusivity(unchecked) unowned(unsafe) var top: Frame?
+
+        /// Active frames, outermost first.
+        var frames: [Frame] {
+            var out: [Frame] = []
+            var f = top
+            while let x = f { out.append(x); f = x.parent }
+            return out.reversed()
+        }
         @exclusivity(unchecked) var stackLimit: UInt = 0
 
         public init() {}
@@ -48,7 +58,7 @@ extension Starlark {
 
         /// Where the host function currently running was called from (file:line:col), if anywhere.
         public var callerLocation: SourceLocation? {
-            guard let f = frames.last else { return nil }
+            guard let f = top else { return nil }
             return f.code.lines.location(at: f.callOffset)
         }
 
@@ -63,7 +73,7 @@ extension Starlark {
         }
 
         public func exec(filename: String, source: [UInt8], predeclared: [String: Value] = [:], options: FileOptions = .core) throws(Starlark.Error) -> Globals {
-            let file = try Parser.parse(file: filename, source: source, stackLimit: frames.isEmpty ? Thread.computeStackLimit(budget: stackBudget) : stackLimit)
+            let file = try Parser.parse(file: filename, source: source, stackLimit: top == nil ? Thread.computeStackLimit(budget: stackBudget) : stackLimit)
             let universe = Universe.shared
             try Resolver.resolve(file, options: options, isPredeclared: { predeclared[$0] != nil }, isUniversal: { universe.members[$0] != nil })
             let program = Compiler.compile(file: file, options: options, predeclared: predeclared)
@@ -71,7 +81,7 @@ extension Starlark {
         }
 
         func run(_ program: Program) throws(Starlark.Error) -> Globals {
-            let outermost = frames.isEmpty
+            let outermost = top == nil
             if outermost {
                 steps = maxSteps
                 depth = 0
@@ -79,8 +89,9 @@ extension Starlark {
             }
             let module = program.module
             let fr = Frame(thread: self, code: program.toplevel, module: module, free: [])
-            frames.append(fr)
-            defer { frames.removeLast() }
+            fr.parent = top
+            top = fr
+            defer { top = fr.parent }
             do {
                 _ = try Compiler.runBlock(program.toplevel.body, fr)
             } catch let e as Starlark.Error {
@@ -134,7 +145,7 @@ extension Starlark {
 
         /// Calls a Starlark callable from the host.
         public func call(_ fn: Value, _ args: [Value], _ kwargs: [(String, Value)] = []) throws -> Value {
-            if frames.isEmpty {
+            if top == nil {
                 steps = maxSteps
                 depth = 0
                 stackLimit = Thread.computeStackLimit(budget: stackBudget)
@@ -145,13 +156,15 @@ extension Starlark {
 
     /// An activation record of a Starlark function (or the module's top level).
     final class Frame {
-        unowned(unsafe) let thread: Thread
-        let code: CompiledFunction
+        // Not retained: the running function value (or the program) keeps them alive.
+        @exclusivity(unchecked) unowned(unsafe) var thread: Thread
+        unowned(unsafe) let code: CompiledFunction
         let locals: UnsafeMutablePointer<Value?>
-        let cells: [Cell]
-        let free: [Cell]
+        @exclusivity(unchecked) var cells: [Cell]
+        @exclusivity(unchecked) var free: [Cell]
         let globals: UnsafeMutablePointer<Value?>
-        let moduleRef: Module
+        unowned(unsafe) let moduleRef: Module
+        @exclusivity(unchecked) unowned(unsafe) var parent: Frame?
         @exclusivity(unchecked) var result: Value = .none
         @exclusivity(unchecked) var callOffset: Int = 0
 
@@ -172,6 +185,37 @@ extension Starlark {
             self.free = free
             self.globals = module.globals
             self.moduleRef = module
+        }
+
+        /// A frame for `code`, reusing one from the function's pool when possible
+        /// (frames are never referenced after their call returns).
+        @inline(__always)
+        static func make(thread: Thread, code: CompiledFunction, module: Module, free: [Cell]) -> Frame {
+            if let f = code.pool.popLast() {
+                f.thread = thread
+                f.free = free
+                if code.numCells > 0 {
+                    var cs: [Cell] = []
+                    cs.reserveCapacity(code.numCells)
+                    for _ in 0..<code.numCells { cs.append(Cell()) }
+                    f.cells = cs
+                }
+                return f
+            }
+            return Frame(thread: thread, code: code, module: module, free: free)
+        }
+
+        /// Clears the frame and returns it to its function's pool.
+        @inline(__always)
+        func recycle() {
+            let n = code.numLocals
+            var i = 0
+            while i < n { locals[i] = nil; i += 1 }
+            result = .none
+            parent = nil
+            if !free.isEmpty { free = [] }
+            if !cells.isEmpty { cells = [] }
+            if code.pool.count < 8 { code.pool.append(self) }
         }
 
         deinit {

@@ -72,7 +72,7 @@ extension Starlark {
         public static func int(_ v: Value, _ fname: String, _ pname: String) throws -> Int {
             switch v {
             case .int(let i): return i
-            case .bigInt: throw EvalError("\(fname): for parameter \(pname): \(v.repr) out of range")
+            case .bigInt: throw EvalError("\(fname): for parameter \(pname): \(v.repr) out of range (want value in signed 64-bit range)")
             default: throw fail(fname, pname, v, "int")
             }
         }

@@ -134,16 +134,17 @@ extension Starlark {
             var field = Array(format[(i + 1)..<j])
             i = j + 1
             var conv: UInt8 = UInt8(ascii: "s")
-            if let colon = field.firstIndex(of: UInt8(ascii: ":")) {
+            if let colon = field.firstIndex(of: UInt8(ascii: ":")), colon + 1 < field.count {
                 throw EvalError("format spec features not supported in replacement fields: \(String(decoding: field[(colon + 1)...], as: UTF8.self))")
             }
+            if let colon = field.firstIndex(of: UInt8(ascii: ":")) { field = Array(field[..<colon]) }
             if let bang = field.firstIndex(of: UInt8(ascii: "!")) {
                 let cv = Array(field[(bang + 1)...])
                 field = Array(field[..<bang])
                 if cv == [UInt8(ascii: "s")] || cv == [UInt8(ascii: "r")] {
                     conv = cv[0]
                 } else {
-                    throw EvalError("format: unknown conversion \"!\(String(decoding: cv, as: UTF8.self))\"")
+                    throw EvalError("format: unknown conversion \"\(String(decoding: cv, as: UTF8.self))\"")
                 }
             }
             let arg: Value
@@ -161,7 +162,10 @@ extension Starlark {
                 arg = args[idx]
             } else {
                 let name = String(decoding: field, as: UTF8.self)
-                if name.contains(".") || name.contains("[") {
+                if name.contains("[") {
+                    throw EvalError("format: element syntax a[i] is not supported in replacement fields: \(name)")
+                }
+                if name.contains(".") {
                     throw EvalError("format: attribute syntax x.y is not supported in replacement fields: \(name)")
                 }
                 guard let v = kwargs.first(where: { $0.0 == name })?.1 else {

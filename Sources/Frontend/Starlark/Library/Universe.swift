@@ -74,12 +74,15 @@ extension Starlark {
                 return .list(List(Compiler.attrNames(x).map { .str($0) }))
             }
             def("enumerate") { _, a, k in
-                let p = try unpackArgs("enumerate", a, k, ["iterable", "start?"])
-                let start = try Arg.optInt(p[1], 0, "enumerate", "start")
-                let elems = try Universe.iterable("enumerate", p[0]!)
+                let p = try unpackPositional("enumerate", a, k, min: 1, max: 2)
+                let start = p.count > 1 ? try Arg.int(p[1], "enumerate", "2") : 0
+                let elems = try Universe.iterable("enumerate", p[0])
                 var out: [Value] = []
                 out.reserveCapacity(elems.count)
-                for (i, e) in elems.enumerated() { out.append(.tuple([.int(start + i), e])) }
+                for (i, e) in elems.enumerated() {
+                    let (n, o) = start.addingReportingOverflow(i)
+                    out.append(.tuple([o ? .int(BigInt(start) + BigInt(i)) : .int(n), e]))
+                }
                 return .list(List(out))
             }
             def("fail") { _, a, k in
@@ -125,7 +128,7 @@ extension Starlark {
             }
             def("getattr") { _, a, k in
                 let x = try unpackPositional("getattr", a, k, min: 2, max: 3)
-                let name = String(decoding: try Arg.string(x[1], "getattr", "name"), as: UTF8.self)
+                let name = String(decoding: try Arg.string(x[1], "getattr", "2"), as: UTF8.self)
                 do {
                     return try Compiler.getAttr(x[0], name)
                 } catch let e as EvalError {
@@ -135,7 +138,7 @@ extension Starlark {
             }
             def("hasattr") { _, a, k in
                 let x = try unpackPositional("hasattr", a, k, min: 2, max: 2)
-                let name = String(decoding: try Arg.string(x[1], "hasattr", "name"), as: UTF8.self)
+                let name = String(decoding: try Arg.string(x[1], "hasattr", "2"), as: UTF8.self)
                 return .bool((try? Compiler.getAttr(x[0], name)) != nil)
             }
             def("hash") { _, a, k in
@@ -239,7 +242,11 @@ extension Starlark {
                 let p = try unpackArgs("sorted", a, k, ["iterable", "key?", "reverse?"])
                 var elems = try Universe.iterable("sorted", p[0]!)
                 var keys = elems
-                if let kf = p[1], !kf.isNone {
+                if let kf = p[1] {
+                    switch kf {
+                    case .function, .builtin: break
+                    default: throw EvalError("sorted: for parameter \"key\": got \(kf.typeName), want callable")
+                    }
                     keys = try elems.map { try Compiler.call(t, kf, [$0], []) }
                 }
                 let reverse = p[2]?.truth ?? false

@@ -63,9 +63,11 @@ extension Starlark {
 
         // MARK: pass 1: bindings
 
-        mutating func bindGlobal(_ id: Ident) {
+        mutating func bindGlobal(_ id: Ident, isLoad: Bool = false) {
             if let prev = globals[id.name] {
-                if prev.fromLoad {
+                if prev.fromLoad && isLoad {
+                    error("cannot reassign top-level \(id.name) declared at \(loc(prev.declOffset))", at: id.offset)
+                } else if prev.fromLoad {
                     error("cannot reassign local \(id.name) declared at \(loc(prev.declOffset))", at: id.offset)
                 } else if !options.globalReassign {
                     error("cannot reassign global \(id.name) declared at \(loc(prev.declOffset))", at: id.offset)
@@ -92,7 +94,11 @@ extension Starlark {
                 case .ifElse(_, let a, let b): collectGlobals(a); collectGlobals(b)
                 case .whileLoop(_, let body): collectGlobals(body)
                 case .load(_, _, let bs):
-                    for b in bs { bindGlobal(b.to); b.to.binding?.fromLoad = true }
+                    for b in bs {
+                        let existed = globals[b.to.name] != nil
+                        bindGlobal(b.to, isLoad: true)
+                        if !existed { b.to.binding?.fromLoad = true }
+                    }
                 default: break
                 }
             }

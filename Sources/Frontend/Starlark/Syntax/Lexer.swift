@@ -254,7 +254,7 @@ extension Starlark {
                 if radix != 0 {
                     pos += 2
                     let ds = pos
-                    while pos < src.count && (isHex(src[pos]) || src[pos] == 95) { pos += 1 }
+                    while pos < src.count && isHex(src[pos]) { pos += 1 }
                     let digits = String(decoding: src[ds..<pos], as: UTF8.self)
                     let what = radix == 16 ? "hex" : radix == 8 ? "octal" : "binary"
                     if digits.isEmpty || digits.hasPrefix("_") && digits.count == 1 { throw error("invalid \(what) literal", at: start) }

@@ -101,7 +101,7 @@ extension Starlark {
                     switch tok {
                     case .star: kind = "* parameter"
                     case .starstar: kind = "multiple ** parameters not allowed"
-                    default: kind = toks[i + 1].kind == .eq ? "optional parameter" : "required parameter"
+                    default: kind = i + 1 < toks.count && toks[i + 1].kind == .eq ? "optional parameter" : "required parameter"
                     }
                     if tok == .starstar { throw error(kind, at: pos) }
                     throw error("\(kind) may not follow **\(prev)", at: pos)

@@ -25,6 +25,7 @@ extension Starlark {
         let module: Module
         let defaults: [Value?]
         let freeCells: [Cell]
+        var frozen = false
         public var name: String { code.name }
 
         init(code: CompiledFunction, module: Module, defaults: [Value?], freeCells: [Cell]) {

@@ -7,49 +7,78 @@ extension Starlark {
         func hash(into h: inout Hasher) { v.hashInto(&h) }
     }
 
-    /// An insertion-ordered hash table used by dict and set.
+    /// An insertion-ordered hash table used by dict and set. Small tables
+    /// (up to `linearLimit` slots) are searched linearly without hashing;
+    /// larger ones keep a hash index.
     struct OrderedTable {
         var keys: [Value?] = []
         var values: [Value] = []
         var index: [HashKey: Int] = [:]
         var count = 0
+        static let linearLimit = 8
+
+        var indexed: Bool { keys.count > OrderedTable.linearLimit }
+
+        @inline(__always) static func keyEqual(_ a: Value, _ b: Value) -> Bool {
+            switch (a, b) {
+            case (.string(let x), .string(let y)): return x == y
+            case (.int(let x), .int(let y)): return x == y
+            case (.string, _), (_, .string): return false
+            default: return (try? Starlark.equal(a, b)) ?? false
+            }
+        }
 
         func find(_ k: Value) -> Int? {
-            // Fast path for string keys avoids nothing special; HashKey handles it.
-            index[HashKey(v: k)]
+            if !indexed {
+                for i in 0..<keys.count {
+                    if let key = keys[i], OrderedTable.keyEqual(key, k) { return i }
+                }
+                return nil
+            }
+            return index[HashKey(v: k)]
+        }
+
+        mutating func buildIndex() {
+            index.removeAll(keepingCapacity: true)
+            for i in 0..<keys.count { if let k = keys[i] { index[HashKey(v: k)] = i } }
+        }
+
+        mutating func append(_ k: Value, _ v: Value) {
+            keys.append(k)
+            values.append(v)
+            count += 1
+            if keys.count == OrderedTable.linearLimit + 1 {
+                buildIndex()
+            } else if indexed {
+                index[HashKey(v: k)] = keys.count - 1
+            }
         }
 
         mutating func set(_ k: Value, _ v: Value) {
-            let hk = HashKey(v: k)
-            if let i = index[hk] {
-                values[i] = v
-            } else {
-                index[hk] = keys.count
-                keys.append(k)
-                values.append(v)
-                count += 1
-            }
+            if let i = find(k) { values[i] = v } else { append(k, v) }
         }
 
         /// Inserts only if absent; returns true if inserted.
         mutating func insert(_ k: Value, _ v: Value) -> Bool {
-            let hk = HashKey(v: k)
-            if index[hk] != nil { return false }
-            index[hk] = keys.count
-            keys.append(k)
-            values.append(v)
-            count += 1
+            if find(k) != nil { return false }
+            append(k, v)
             return true
         }
 
         mutating func remove(_ k: Value) -> Value? {
-            guard let i = index.removeValue(forKey: HashKey(v: k)) else { return nil }
+            guard let i = find(k) else { return nil }
+            if indexed { index.removeValue(forKey: HashKey(v: k)) }
             let v = values[i]
             keys[i] = nil
             values[i] = .none
             count -= 1
-            if keys.count > 16 && count < keys.count / 2 { compact() }
-            if count == 0 { keys.removeAll(); values.removeAll() }
+            if count == 0 {
+                keys.removeAll()
+                values.removeAll()
+                index.removeAll()
+            } else if keys.count > 16 && count < keys.count / 2 {
+                compact()
+            }
             return v
         }
 
@@ -58,16 +87,16 @@ extension Starlark {
             var nv: [Value] = []
             nk.reserveCapacity(count)
             nv.reserveCapacity(count)
-            index.removeAll(keepingCapacity: true)
             for i in 0..<keys.count {
                 if let k = keys[i] {
-                    index[HashKey(v: k)] = nk.count
                     nk.append(k)
                     nv.append(values[i])
                 }
             }
             keys = nk
             values = nv
+            index.removeAll()
+            if indexed { buildIndex() }
         }
 
         mutating func removeAll() {
@@ -131,11 +160,8 @@ extension Starlark {
             table.removeAll()
         }
 
-        public func freeze() {
-            if frozen { return }
-            frozen = true
-            for (k, v) in table.entries { k.freeze(); v.freeze() }
-        }
+        public func freeze() { Value.dict(self).freeze() }
+        func markFrozen() { frozen = true }
 
         @inline(__always) func checkMutable(_ verb: String) throws {
             if frozen { throw EvalError("cannot \(verb) frozen hash table") }
@@ -175,11 +201,8 @@ extension Starlark {
             table.removeAll()
         }
 
-        public func freeze() {
-            if frozen { return }
-            frozen = true
-            for k in table.orderedKeys { k.freeze() }
-        }
+        public func freeze() { Value.set(self).freeze() }
+        func markFrozen() { frozen = true }
 
         @inline(__always) func checkMutable(_ verb: String) throws {
             if frozen { throw EvalError("cannot \(verb) frozen hash table") }

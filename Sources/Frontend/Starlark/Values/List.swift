@@ -7,11 +7,8 @@ extension Starlark {
 
         public init(_ elems: [Value] = []) { self.elems = elems }
 
-        public func freeze() {
-            if frozen { return }
-            frozen = true
-            for e in elems { e.freeze() }
-        }
+        public func freeze() { Value.list(self).freeze() }
+        func markFrozen() { frozen = true }
 
         /// Throws go.starlark.net's error if the list may not be mutated (`verb` as "append to").
         @inline(__always) func checkMutable(_ verb: String) throws {

@@ -4,11 +4,18 @@ extension Starlark {
     /// repr/str rendering of values, string quoting and float formatting as go.starlark.net does it.
     enum Printer {
         static func write(_ v: Value, into out: inout [UInt8], repr: Bool) {
-            var path: [ObjectIdentifier] = []
+            var path = Set<ObjectIdentifier>()
             write(v, into: &out, repr: repr, path: &path)
         }
 
-        static func write(_ v: Value, into out: inout [UInt8], repr: Bool, path: inout [ObjectIdentifier]) {
+        static func write(_ v: Value, into out: inout [UInt8], repr: Bool, path: inout Set<ObjectIdentifier>, depth: Int = 0) {
+            if depth > 500 {
+                // Deep nesting: stop before the native stack runs out.
+                if depth % 64 == 0, Thread.stackAddress() < Thread.stackFloor() &+ (256 << 10) {
+                    out.append(contentsOf: "...".utf8)
+                    return
+                }
+            }
             switch v {
             case .none: out.append(contentsOf: "None".utf8)
             case .bool(let b): out.append(contentsOf: (b ? "True" : "False").utf8)
@@ -23,40 +30,40 @@ extension Starlark {
             case .list(let l):
                 let id = ObjectIdentifier(l)
                 if path.contains(id) { out.append(contentsOf: "[...]".utf8); return }
-                path.append(id)
+                path.insert(id)
                 out.append(UInt8(ascii: "["))
                 for (i, e) in l.elems.enumerated() {
                     if i > 0 { out.append(contentsOf: ", ".utf8) }
-                    write(e, into: &out, repr: true, path: &path)
+                    write(e, into: &out, repr: true, path: &path, depth: depth + 1)
                 }
                 out.append(UInt8(ascii: "]"))
-                path.removeLast()
+                path.remove(id)
             case .tuple(let t):
                 out.append(UInt8(ascii: "("))
                 for (i, e) in t.enumerated() {
                     if i > 0 { out.append(contentsOf: ", ".utf8) }
-                    write(e, into: &out, repr: true, path: &path)
+                    write(e, into: &out, repr: true, path: &path, depth: depth + 1)
                 }
                 if t.count == 1 { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: ")"))
             case .dict(let d):
                 let id = ObjectIdentifier(d)
                 if path.contains(id) { out.append(contentsOf: "{...}".utf8); return }
-                path.append(id)
+                path.insert(id)
                 out.append(UInt8(ascii: "{"))
                 for (i, (k, val)) in d.entries.enumerated() {
                     if i > 0 { out.append(contentsOf: ", ".utf8) }
-                    write(k, into: &out, repr: true, path: &path)
+                    write(k, into: &out, repr: true, path: &path, depth: depth + 1)
                     out.append(contentsOf: ": ".utf8)
-                    write(val, into: &out, repr: true, path: &path)
+                    write(val, into: &out, repr: true, path: &path, depth: depth + 1)
                 }
                 out.append(UInt8(ascii: "}"))
-                path.removeLast()
+                path.remove(id)
             case .set(let s):
                 out.append(contentsOf: "set([".utf8)
                 for (i, e) in s.elems.enumerated() {
                     if i > 0 { out.append(contentsOf: ", ".utf8) }
-                    write(e, into: &out, repr: true, path: &path)
+                    write(e, into: &out, repr: true, path: &path, depth: depth + 1)
                 }
                 out.append(contentsOf: "])".utf8)
             case .function(let f): out.append(contentsOf: "<function \(f.name)>".utf8)
@@ -77,9 +84,9 @@ extension Starlark {
             case .object(let o):
                 let id = ObjectIdentifier(o)
                 if path.contains(id) { out.append(contentsOf: "...".utf8); return }
-                path.append(id)
+                path.insert(id)
                 out.append(contentsOf: o.repr().utf8)
-                path.removeLast()
+                path.remove(id)
             }
         }
 

@@ -6,7 +6,18 @@ extension Starlark.Value {
     public var isHashable: Bool {
         switch self {
         case .list, .dict, .set: return false
-        case .tuple(let t): return t.allSatisfy(\.isHashable)
+        case .tuple(let t):
+            // iterative, so deeply nested tuples cannot exhaust the stack
+            var work = t
+            while let e = work.popLast() {
+                switch e {
+                case .list, .dict, .set: return false
+                case .tuple(let inner): work.append(contentsOf: inner)
+                case .object(let o): if o.hashValue() == nil { return false }
+                default: break
+                }
+            }
+            return true
         case .object(let o): return o.hashValue() != nil
         default: return true
         }
@@ -23,7 +34,7 @@ extension Starlark.Value {
     }
 
     /// Hash consistent with Starlark equality (1 == 1.0 hash alike).
-    func hashInto(_ h: inout Hasher) {
+    func hashInto(_ h: inout Hasher, depth: Int = 0) {
         switch self {
         case .none: h.combine(0 as UInt8)
         case .bool(let b): h.combine(1 as UInt8); h.combine(b)
@@ -38,7 +49,10 @@ extension Starlark.Value {
             }
         case .string(let s): h.combine(3 as UInt8); s.withUnsafeBytes { h.combine(bytes: $0) }
         case .bytes(let b): h.combine(4 as UInt8); h.combine(b.value)
-        case .tuple(let t): h.combine(5 as UInt8); for e in t { e.hashInto(&h) }
+        case .tuple(let t):
+            h.combine(5 as UInt8)
+            h.combine(t.count)
+            if depth < 100 { for e in t { e.hashInto(&h, depth: depth + 1) } }
         case .function(let f): h.combine(ObjectIdentifier(f))
         case .builtin(let b): h.combine(ObjectIdentifier(b))
         case .range(let r): h.combine(6 as UInt8); h.combine(r.count); if r.count > 0 { h.combine(r.start) }
@@ -51,24 +65,31 @@ extension Starlark.Value {
 
     /// Makes the value (and everything reachable) immutable.
     public func freeze() {
-        switch self {
-        case .list(let l): l.freeze()
-        case .dict(let d): d.freeze()
-        case .set(let s): s.freeze()
-        case .tuple(let t): for e in t { e.freeze() }
-        case .function(let f): f.freeze()
-        case .object(let o): o.freeze()
-        default: break
+        // Iterative over a worklist: deep nesting cannot exhaust the stack.
+        var work: [Starlark.Value] = [self]
+        while let v = work.popLast() {
+            switch v {
+            case .list(let l):
+                if !l.frozen { l.markFrozen(); work.append(contentsOf: l.elems) }
+            case .dict(let d):
+                if !d.frozen { d.markFrozen(); for (k, x) in d.entries { work.append(k); work.append(x) } }
+            case .set(let s):
+                if !s.frozen { s.markFrozen(); work.append(contentsOf: s.elems) }
+            case .tuple(let t): work.append(contentsOf: t)
+            case .function(let f):
+                if !f.frozen {
+                    f.frozen = true
+                    for d in f.defaults { if let d { work.append(d) } }
+                    for c in f.freeCells { if let x = c.value { work.append(x) } }
+                }
+            case .object(let o): o.freeze()
+            default: break
+            }
         }
     }
 }
 
-extension Starlark.Function {
-    func freeze() {
-        for d in defaults { d?.freeze() }
-        for c in freeCells { c.value?.freeze() }
-    }
-}
+
 
 extension Starlark {
 
@@ -131,7 +152,7 @@ extension Starlark {
 
     /// Starlark comparison `x op y`, with go.starlark.net's errors.
     static func compare(_ op: TokenKind, _ x: Value, _ y: Value, depth: Int) throws -> Bool {
-        if depth > 2000 { throw EvalError("comparison exceeded maximum recursion depth") }
+        if depth > 1000 { throw EvalError("comparison exceeded maximum recursion depth") }
         switch (x, y) {
         case (.int, .int), (.int, .bigInt), (.bigInt, .int), (.bigInt, .bigInt), (.float, .float),
              (.int, .float), (.float, .int), (.bigInt, .float), (.float, .bigInt):
@@ -150,14 +171,13 @@ extension Starlark {
             let c = a == b ? 0 : (a ? 1 : -1)
             return cmpResult(op, c)
         case (.list(let a), .list(let b)):
-            if a === b && (op == .eql || op == .neq) { return op == .eql }
             return try sliceCompare(op, a.elems, b.elems, depth: depth)
         case (.tuple(let a), .tuple(let b)):
             return try sliceCompare(op, a, b, depth: depth)
         case (.dict(let a), .dict(let b)):
             if op == .eql || op == .neq {
                 var eq = a.count == b.count
-                if eq && a !== b {
+                if eq {
                     for (k, v) in a.entries {
                         guard let w = b.get(k), try compare(.eql, v, w, depth: depth + 1) else { eq = false; break }
                     }
@@ -447,10 +467,13 @@ extension Starlark {
     }
 
     static func repeatArray<T>(_ a: [T], _ n: Value) throws -> [T] {
-        guard case .int(let k) = n else { throw EvalError("excessive repeat (\(n.repr) * \(a.count) elements)") }
+        guard case .int(let k) = n else {
+            if case .bigInt(let b) = n, b.value < 0 { return [] }
+            throw EvalError("repeat count \(n.repr) too large")
+        }
         if k <= 0 || a.isEmpty { return [] }
         let (total, o) = k.multipliedReportingOverflow(by: a.count)
-        if o || total >= 1 << 30 { throw EvalError("excessive repeat (\(a.count) * \(k) elements)") }
+        if o || total >= 1 << 30 { throw EvalError("repeat count \(k) too large") }
         var out: [T] = []
         out.reserveCapacity(total)
         for _ in 0..<k { out.append(contentsOf: a) }
@@ -501,11 +524,15 @@ extension Starlark {
             default: throw EvalError("'in bytes' requires bytes or int as left operand, not \(x.typeName)")
             }
         case .range(let r):
-            guard case .int(let i) = x else {
-                if case .float(let d) = x, let i = Int(exactly: d) { return rangeContains(r, i) }
+            switch x {
+            case .int(let i): return rangeContains(r, i)
+            case .bigInt: return false
+            case .float(let d):
+                if let i = Int(exactly: d) { return rangeContains(r, i) }
                 return false
+            default:
+                throw EvalError("'in <range>' requires integer as left operand, not \(x.typeName)")
             }
-            return rangeContains(r, i)
         case .object(let o):
             if let m = o as? Starlark.HasAttrs, case .string(let s) = x { return (try m.attr(String(decoding: s, as: UTF8.self))) != nil }
             fallthrough

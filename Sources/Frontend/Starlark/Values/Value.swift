@@ -45,12 +45,15 @@ extension Starlark {
             self.step = step
         }
         public var count: Int {
+            // Differences computed in UInt: they always fit, even for extreme bounds.
             if step > 0 {
                 if start >= stop { return 0 }
-                return Int((Int64(stop) - Int64(start) - 1) / Int64(step) + 1)
+                let n = (UInt(bitPattern: stop &- start) - 1) / UInt(step) + 1
+                return n > UInt(Int.max) ? Int.max : Int(n)
             } else {
                 if start <= stop { return 0 }
-                return Int((Int64(start) - Int64(stop) - 1) / Int64(-step) + 1)
+                let n = (UInt(bitPattern: start &- stop) - 1) / step.magnitude + 1
+                return n > UInt(Int.max) ? Int.max : Int(n)
             }
         }
         public subscript(i: Int) -> Int { start &+ i &* step }
@@ -72,6 +75,25 @@ extension Starlark.Value {
 
     /// A new mutable list.
     public static func list(_ elems: [Starlark.Value]) -> Starlark.Value { .list(Starlark.List(elems)) }
+
+    /// A new dict with string keys, in the given order (later duplicates win).
+    public static func dict(_ entries: [(String, Starlark.Value)]) -> Starlark.Value {
+        let d = Starlark.Dict()
+        for (k, v) in entries { d.table.set(.str(k), v) }
+        return .dict(d)
+    }
+
+    /// A struct value (`struct(a = 1)`).
+    public static func structValue(_ fields: [(String, Starlark.Value)]) -> Starlark.Value {
+        .object(Starlark.StarlarkStruct(fields: fields))
+    }
+
+    public init(_ s: String) { self = .string(Array(s.utf8)) }
+    public init(_ i: Int) { self = .int(i) }
+    public init(_ d: Double) { self = .float(d) }
+    public init(_ b: Bool) { self = .bool(b) }
+    /// A list of the given values.
+    public init(_ elems: [Starlark.Value]) { self = .list(Starlark.List(elems)) }
 
     public static var True: Starlark.Value { .bool(true) }
     public static var False: Starlark.Value { .bool(false) }
