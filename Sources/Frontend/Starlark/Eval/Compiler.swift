@@ -8,13 +8,24 @@ extension Starlark {
 
     enum Flow: UInt8 { case next, brk, cont, ret }
 
+    /// A compiled statement. Wrapping the closure in a struct keeps it at its
+    /// natural abstraction inside arrays, so calls need no reabstraction thunk.
+    struct Step {
+        let run: Exec
+    }
+
+    /// A compiled expression in an array (same reason as `Step`).
+    struct Operand {
+        let eval: EvalExpr
+    }
+
     /// A function's compiled code and frame layout.
     final class CompiledFunction {
         let name: String
         let lines: LineTable
         let decl: FunctionDecl
         let options: FileOptions
-        var body: [Exec] = []
+        var body: [Step] = []
         let numLocals: Int
         let numCells: Int
         let numParams: Int
@@ -25,6 +36,8 @@ extension Starlark {
         let cellParams: [(Int, Int)]
         /// Number of positional arguments a plain call binds directly (-1: needs full binding).
         let simpleArity: Int
+        /// Frames of finished calls, reused by the next call.
+        @exclusivity(unchecked) var pool: [Frame] = []
 
         init(decl: FunctionDecl, lines: LineTable, options: FileOptions) {
             self.name = decl.name
@@ -74,9 +87,9 @@ extension Starlark {
         // MARK: running
 
         @inline(__always)
-        static func runBlock(_ body: [Exec], _ fr: Frame) throws -> Flow {
+        static func runBlock(_ body: [Step], _ fr: Frame) throws -> Flow {
             for s in body {
-                let f = try s(fr)
+                let f = try s.run(fr)
                 if f != .next { return f }
             }
             return .next
@@ -92,8 +105,8 @@ extension Starlark {
 
         // MARK: statements
 
-        mutating func block(_ stmts: [Stmt]) -> [Exec] {
-            stmts.map { stmt($0) }
+        mutating func block(_ stmts: [Stmt]) -> [Step] {
+            stmts.map { Step(run: stmt($0)) }
         }
 
         mutating func stmt(_ s: Stmt) -> Exec {
@@ -127,7 +140,7 @@ extension Starlark {
                 let fb = block(f)
                 if fb.isEmpty {
                     if tb.count == 1 {
-                        let t0 = tb[0]
+                        let t0 = tb[0].run
                         return { fr in try cond(fr).truth ? try t0(fr) : .next }
                     }
                     return { fr in try cond(fr).truth ? try Compiler.runBlock(tb, fr) : .next }
@@ -431,19 +444,19 @@ extension Starlark {
             case .bytes(let b): let v = Value.bytes(BytesBox(b)); return { _ in v }
             case .paren(let x): return expr(x)
             case .list(let l):
-                let cs = l.map { expr($0) }
+                let cs = l.map { Operand(eval: expr($0)) }
                 return { fr in
                     var a: [Value] = []
                     a.reserveCapacity(cs.count)
-                    for c in cs { a.append(try c(fr)) }
+                    for c in cs { a.append(try c.eval(fr)) }
                     return .list(List(a))
                 }
             case .tuple(let l):
-                let cs = l.map { expr($0) }
+                let cs = l.map { Operand(eval: expr($0)) }
                 return { fr in
                     var a: [Value] = []
                     a.reserveCapacity(cs.count)
-                    for c in cs { a.append(try c(fr)) }
+                    for c in cs { a.append(try c.eval(fr)) }
                     return .tuple(a)
                 }
             case .dict(let entries):
@@ -615,9 +628,9 @@ extension Starlark {
             var simple = true
             for a in args { if case .positional = a {} else { simple = false } }
             if simple {
-                let argc = args.map { a -> EvalExpr in
-                    if case .positional(let x) = a { return expr(x) }
-                    return { _ in .none }
+                let argc = args.map { a -> Operand in
+                    if case .positional(let x) = a { return Operand(eval: expr(x)) }
+                    return Operand(eval: { _ in .none })
                 }
                 if case .dot(let recvE, let name, _) = fe.kind {
                     // method call: avoid allocating a bound method
@@ -628,7 +641,7 @@ extension Starlark {
                         let r = try recv(fr)
                         var av: [Value] = []
                         av.reserveCapacity(argc.count)
-                        for a in argc { av.append(try a(fr)) }
+                        for a in argc { av.append(try a.eval(fr)) }
                         if let m = Methods.pick(methods, r) {
                             fr.callOffset = lp
                             do { return try m(fr.thread, r, av, []) } catch { throw fr.locate(error, lp) }
@@ -644,22 +657,22 @@ extension Starlark {
                 case 0:
                     return { fr in try Compiler.callValue(fr, try f(fr), [], [], lp) }
                 case 1:
-                    let a0 = argc[0]
+                    let a0 = argc[0].eval
                     return { fr in
                         let fv = try f(fr)
                         if case .function(let fn) = fv, fn.code.simpleArity == 1 {
-                            let nf = Frame(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
+                            let nf = Frame.make(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
                             nf.locals[0] = try a0(fr)
                             return try Compiler.enterDirect(fr, fn, nf, lp)
                         }
                         return try Compiler.callValue(fr, fv, [try a0(fr)], [], lp)
                     }
                 case 2:
-                    let a0 = argc[0], a1 = argc[1]
+                    let a0 = argc[0].eval, a1 = argc[1].eval
                     return { fr in
                         let fv = try f(fr)
                         if case .function(let fn) = fv, fn.code.simpleArity == 2 {
-                            let nf = Frame(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
+                            let nf = Frame.make(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
                             nf.locals[0] = try a0(fr)
                             nf.locals[1] = try a1(fr)
                             return try Compiler.enterDirect(fr, fn, nf, lp)
@@ -671,13 +684,13 @@ extension Starlark {
                     return { fr in
                         let fv = try f(fr)
                         if case .function(let fn) = fv, fn.code.simpleArity == n {
-                            let nf = Frame(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
-                            for i in 0..<n { nf.locals[i] = try argc[i](fr) }
+                            let nf = Frame.make(thread: fr.thread, code: fn.code, module: fn.module, free: fn.freeCells)
+                            for i in 0..<n { nf.locals[i] = try argc[i].eval(fr) }
                             return try Compiler.enterDirect(fr, fn, nf, lp)
                         }
                         var av: [Value] = []
                         av.reserveCapacity(argc.count)
-                        for a in argc { av.append(try a(fr)) }
+                        for a in argc { av.append(try a.eval(fr)) }
                         return try Compiler.callValue(fr, fv, av, [], lp)
                     }
                 }
@@ -776,8 +789,13 @@ extension Starlark {
         }
 
         static func callFunction(_ t: Thread, _ fn: Function, _ args: [Value], _ kwargs: [(String, Value)]) throws -> Value {
-            let fr = Frame(thread: t, code: fn.code, module: fn.module, free: fn.freeCells)
-            try bindArgs(fn, fr, args, kwargs)
+            let fr = Frame.make(thread: t, code: fn.code, module: fn.module, free: fn.freeCells)
+            do {
+                try bindArgs(fn, fr, args, kwargs)
+            } catch {
+                fr.recycle()
+                throw error
+            }
             return try enter(t, fn, fr)
         }
 
@@ -803,9 +821,10 @@ extension Starlark {
             defer {
                 t.depth -= 1
                 t.top = fr.parent
+                fr.recycle()
             }
             for s in code.body {
-                let f = try s(fr)
+                let f = try s.run(fr)
                 if f == .ret { return fr.result }
             }
             return .none

@@ -157,11 +157,11 @@ extension Starlark {
     /// An activation record of a Starlark function (or the module's top level).
     final class Frame {
         // Not retained: the running function value (or the program) keeps them alive.
-        unowned(unsafe) let thread: Thread
+        @exclusivity(unchecked) unowned(unsafe) var thread: Thread
         unowned(unsafe) let code: CompiledFunction
         let locals: UnsafeMutablePointer<Value?>
-        let cells: [Cell]
-        let free: [Cell]
+        @exclusivity(unchecked) var cells: [Cell]
+        @exclusivity(unchecked) var free: [Cell]
         let globals: UnsafeMutablePointer<Value?>
         unowned(unsafe) let moduleRef: Module
         @exclusivity(unchecked) unowned(unsafe) var parent: Frame?
@@ -185,6 +185,37 @@ extension Starlark {
             self.free = free
             self.globals = module.globals
             self.moduleRef = module
+        }
+
+        /// A frame for `code`, reusing one from the function's pool when possible
+        /// (frames are never referenced after their call returns).
+        @inline(__always)
+        static func make(thread: Thread, code: CompiledFunction, module: Module, free: [Cell]) -> Frame {
+            if let f = code.pool.popLast() {
+                f.thread = thread
+                f.free = free
+                if code.numCells > 0 {
+                    var cs: [Cell] = []
+                    cs.reserveCapacity(code.numCells)
+                    for _ in 0..<code.numCells { cs.append(Cell()) }
+                    f.cells = cs
+                }
+                return f
+            }
+            return Frame(thread: thread, code: code, module: module, free: free)
+        }
+
+        /// Clears the frame and returns it to its function's pool.
+        @inline(__always)
+        func recycle() {
+            let n = code.numLocals
+            var i = 0
+            while i < n { locals[i] = nil; i += 1 }
+            result = .none
+            parent = nil
+            if !free.isEmpty { free = [] }
+            if !cells.isEmpty { cells = [] }
+            if code.pool.count < 8 { code.pool.append(self) }
         }
 
         deinit {

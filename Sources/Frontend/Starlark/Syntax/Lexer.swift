@@ -285,9 +285,6 @@ extension Starlark {
                 }
             }
             let text = String(decoding: src[start..<pos], as: UTF8.self)
-            if pos < src.count && isIdentStart(src[pos]) {
-                throw error(isFloat ? "invalid float literal" : "invalid int literal", at: start)
-            }
             if isFloat {
                 guard let d = Double(text) else { throw error("invalid float literal", at: start) }
                 if !d.isFinite { throw error("invalid float literal", at: start) }
