@@ -253,7 +253,7 @@ extension Starlark {
                 var idx = Array(0..<elems.count)
                 var err: Swift.Error?
                 // stable merge sort via indices
-                idx = try Universe.stableSort(idx) { i, j in
+                idx = Universe.stableSort(idx) { i, j in
                     if err != nil { return false }
                     do {
                         return try reverse ? Starlark.compare(.lt, keys[j], keys[i], depth: 0) : Starlark.compare(.lt, keys[i], keys[j], depth: 0)
