@@ -153,9 +153,7 @@ package enum AppLowering {
         } else {
             guard let (path, origin) = resolveContainerfile(config, input, into: diags) else { return (nil, nil) }
             let bytes = input.files?.read(path) ?? []
-            let args = mergeBuildArgs(config, input, declared: [], into: nil)
-            let argValues = Dictionary(args.map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b })
-            guard let parsed = input.parseContainerfile(path, bytes, argValues, diags) else { return (nil, nil) }
+            guard let parsed = input.parseContainerfile(path, bytes, argOverrides(config, input), diags) else { return (nil, nil) }
             facts = parsed
             let buildArgs = mergeBuildArgs(config, input, declared: facts.args, into: diags)
             let tag = imageTag(slug: input.slug, contextDigest: input.contextDigest, containerfile: path,
@@ -227,8 +225,16 @@ package enum AppLowering {
         return nil
     }
 
+    /// The values `cargs` and `--carg` give (the flag wins), for expanding the Containerfile.
+    static func argOverrides(_ config: ContainerConfig, _ input: Input) -> [String: String] {
+        var out: [String: String] = [:]
+        for (k, v, _) in config.cargs { out[k] = v }
+        for kv in input.flags.buildArgs { out[kv.key] = kv.value }
+        return out
+    }
+
     /// Containerfile ARG defaults, then `cargs`, then `--carg`; sorted by name.
-    static func mergeBuildArgs(_ config: ContainerConfig, _ input: Input, declared: [ContainerfileFacts.Arg], into diags: Diagnostics?) -> [BuildArg] {
+    static func mergeBuildArgs(_ config: ContainerConfig, _ input: Input, declared: [ContainerfileFacts.Arg], into diags: Diagnostics) -> [BuildArg] {
         var args: [String: BuildArg] = [:]
         for a in declared {
             if let v = a.defaultValue { args[a.name] = BuildArg(name: a.name, value: v, origin: .containerfile, location: a.location) }
@@ -236,7 +242,7 @@ package enum AppLowering {
         for (k, v, loc) in config.cargs { args[k] = BuildArg(name: k, value: v, origin: .appStar, location: loc) }
         let declaredNames = Set(declared.map(\.name))
         for kv in input.flags.buildArgs {
-            if let diags, !declared.isEmpty, !declaredNames.contains(kv.key) {
+            if !declared.isEmpty, !declaredNames.contains(kv.key) {
                 diags.warning("container.carg-undeclared", "build arg \(kv.key) is not declared by an ARG in the Containerfile; the build ignores it", at: kv.location)
             }
             args[kv.key] = BuildArg(name: kv.key, value: kv.value, origin: .flag, location: kv.location)
