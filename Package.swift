@@ -63,6 +63,10 @@ let package = Package(
         .testTarget(name: "IRTests", dependencies: ["IR"]),
         .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR"]),
         .testTarget(name: "CLITests", dependencies: ["OpenrunCLI", "IR"]),
+        // Drives dev/ (host podman, the systemd + Podman 5 sandbox) for tests
+        // that use a real engine; see docs/testing.md.
+        .target(name: "EngineTestSupport", path: "Tests/EngineTestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["EngineTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
