@@ -1,4 +1,5 @@
 import IR
+import TextTemplate
 
 /// Lowers what app.star declared, the resolved params, the Containerfile and
 /// the user's flags into one `AppIR`. Reports every problem it finds (never
