@@ -46,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "Backends",
-            dependencies: ["IR"]
+            dependencies: ["IR", "TextTemplate"]
         ),
         .target(
             name: "Runtime",
@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "OpenrunCLI",
             dependencies: [
-                "IR", "Frontend", "Backends", "Runtime",
+                "IR", "Frontend", "Backends", "Runtime", "TextTemplate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
