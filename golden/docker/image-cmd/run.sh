@@ -43,7 +43,7 @@ container_state() {
 }
 
 secret_dir() {
-  printf '%s/openrun-%s\n' "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}" "$name"
+  printf '%s/%s\n' "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}" "$name"
 }
 
 # Secrets are read from the environment when the app starts; none is written to disk by openrun build.

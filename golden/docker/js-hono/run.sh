@@ -48,7 +48,7 @@ container_state() {
 }
 
 secret_dir() {
-  printf '%s/openrun-%s\n' "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}" "$name"
+  printf '%s/%s\n' "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}" "$name"
 }
 
 host_port() {
