@@ -28,10 +28,17 @@ let package = Package(
         .target(
             name: "IR"
         ),
+        // Go's text/template (the cl_secret file renderer) and strconv quoting:
+        // used by the frontend to check templates and by the runtime to render them.
+        .target(
+            name: "TextTemplate",
+            dependencies: ["IR"]
+        ),
         .target(
             name: "Frontend",
             dependencies: [
                 "IR",
+                "TextTemplate",
                 "CGit2",
                 "CArchive",
                 .product(name: "BigInt", package: "BigInt"),
@@ -39,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "Backends",
-            dependencies: ["IR"]
+            dependencies: ["IR", "TextTemplate"]
         ),
         .target(
             name: "Runtime",
@@ -51,7 +58,7 @@ let package = Package(
         .target(
             name: "OpenrunCLI",
             dependencies: [
-                "IR", "Frontend", "Backends", "Runtime",
+                "IR", "Frontend", "Backends", "Runtime", "TextTemplate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -60,8 +67,11 @@ let package = Package(
             name: "openrun",
             dependencies: ["OpenrunCLI"]
         ),
+        // Helpers shared by the test targets (golden files, the repository root).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "IRTests", dependencies: ["IR"]),
-        .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR"]),
+        .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR", "TextTemplate", "TestSupport"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "IR", "TextTemplate", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OpenrunCLI", "IR"]),
         // Drives dev/ (host podman, the systemd + Podman 5 sandbox) for tests
         // that use a real engine; see docs/testing.md.
