@@ -43,7 +43,8 @@ extension BackendKind {
     package var support: [BackendFeature: SupportLevel]? {
         switch self {
         case .docker: DockerBackend.support
-        case .kubernetes, .quadlet: nil
+        case .quadlet: QuadletBackend.support
+        case .kubernetes: nil
         }
     }
 
