@@ -80,7 +80,8 @@ package enum QuadletBackend: Backend {
                                 at: container.location)
         }
         let idle = options.idleTimeoutSeconds ?? ir.runtime.idleTimeoutSeconds
-        let appURL = options.appURL ?? "http://\(ir.identity.domain ?? "localhost"):\(port != nil ? (scaleToZero ? listenPort : String(hostPort)) : "")\(ir.identity.path)"
+        let portText = port == nil ? "" : ":" + (scaleToZero ? listenPort : String(hostPort))
+        let appURL = options.appURL ?? "http://\(ir.identity.domain ?? "localhost")\(portText)\(ir.identity.path)"
         let labels = OpenrunLabels.engineLabels(ir.identity)
         let containerUnit = "\(slug).container"
         let service = "\(slug).service"
@@ -328,7 +329,7 @@ extension QuadletBackend {
         .pullImage: .yes("`Image=`, pulled on first start"),
         .port: .yes("`PublishPort=127.0.0.1:<host port>:PORT` (`--host-port`, default from the slug)"),
         .health: .partial("the proxy waits for the health path with `curl -f` before forwarding (a 2xx/3xx counts); no Podman health check"),
-        .env: .yes("`Environment=`, systemd-quoted, `%` escaped"),
+        .env: .partial("`Environment=` in the IR's order, systemd-quoted, `%` and `$` escaped; quadlet's generator passes them to podman sorted by name"),
         .appURL: .yes("`--app-url`, default `http://localhost:<listen port><path>`"),
         .secretEnv: .yes("Podman secrets, `Secret=NAME,type=env,target=VAR`; a value mixing text and secrets is one secret holding the whole value (warning `quadlet.secret-composite`)"),
         .namedVolume: .yes("a `.volume` unit per volume"),
