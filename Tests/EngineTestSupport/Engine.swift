@@ -11,6 +11,9 @@ package enum Engine {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `dev/containers.conf`: runc, no rlimits, cgroupfs (this machine's facts).
+    /// `repositoryRoot` as a path.
+    package static var repositoryRootPath: String { repositoryRoot.path }
+
     package static var containersConf: String {
         repositoryRoot.appendingPathComponent("dev/containers.conf").path
     }

@@ -54,7 +54,7 @@ struct QuadletEndToEndTests {
         let units = out.appendingPathComponent("quadlet/bb")
 
         let upStart = Date()
-        let sandbox = try Sandbox.up(name: "openrun-quadlet-e2e")
+        let sandbox = try Sandbox.up(name: "openrun-quadlet-e2e-\(ProcessInfo.processInfo.processIdentifier)")
         defer { sandbox.down() }
         print("quadlet e2e: sandbox up in \(String(format: "%.1f", Date().timeIntervalSince(upStart))) s")
 
