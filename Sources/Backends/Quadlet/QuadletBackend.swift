@@ -237,7 +237,8 @@ package enum QuadletBackend: Backend {
             model.units.append(UnitFile(name: proxy, header: header(ir), sections: [
                 UnitSection("Unit", [
                     .text("Description", "openrun app \(ir.identity.name): proxy (exits after \(idle) s idle)"),
-                    .text("Requires", service), .text("After", service),
+                    // BindsTo: if the container stops or dies, the proxy goes too (the socket stays).
+                    .text("BindsTo", service), .text("After", service),
                     .text("Requires", socket), .text("After", socket),
                 ]),
                 UnitSection("Service", [
