@@ -52,6 +52,9 @@ package enum QuadletBackend: Backend {
         package var command: String?
     }
 
+    /// Seconds systemd gives a unit that may pull or build an image.
+    package static let imageTimeoutSeconds = 900
+
     /// Relative path of the materialized build context.
     package static let contextFolder = "context"
 
@@ -110,6 +113,8 @@ package enum QuadletBackend: Backend {
             model.units.append(UnitFile(name: buildPath, header: header(ir), sections: [
                 UnitSection("Unit", [.text("Description", "openrun app \(ir.identity.name): image build")]),
                 UnitSection("Build", entries),
+                // Builds pull base images and install dependencies: systemd's default 90 s is too short.
+                UnitSection("Service", [.text("TimeoutStartSec", String(imageTimeoutSeconds))]),
             ]))
             model.quadletFiles.append(buildPath)
             c.append(.text("Image", buildName))
@@ -203,7 +208,8 @@ package enum QuadletBackend: Backend {
         } else {
             // A container killed by its stop signal exits 137/143: a clean stop, not a failure.
             serviceSection.append(UnitEntry("SuccessExitStatus", .words(["137", "143"])))
-            serviceSection.append(.text("TimeoutStartSec", String(ir.runtime.healthTimeoutSeconds + 60)))
+            // `podman run` may pull the image first: systemd's default 90 s is too short for that.
+            serviceSection.append(.text("TimeoutStartSec", String(imageTimeoutSeconds)))
         }
         if scaleToZero {
             unitSection.append(.text("StopWhenUnneeded", "yes"))
