@@ -112,4 +112,57 @@ struct QuadletEndToEndTests {
         #expect(try sandbox.exec(["podman", "exec", "openrun-bb", "cat", "/cache/f"]).stdout == "kept\n")
         #expect(try sandbox.exec(["podman", "exec", "openrun-bb", "sh", "-c", "printf %s \"$greeting\""]).stdout == Self.greeting)
     }
+
+    /// An app that listens only 2 s after its container starts: the proxy waits
+    /// for the health path, so the first request is answered, not refused.
+    /// Without scale to zero the container unit starts directly and is wanted at boot.
+    @Test func proxyWaitsForHealthAndPlainModeServesDirectly() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("openrun-quadlet-slow-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let src = tmp.appendingPathComponent("src")
+        try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
+        try Data("<p>slow</p>\n".utf8).write(to: src.appendingPathComponent("index.html"))
+        try Data("""
+        FROM localhost/openrun-test-busybox:latest
+        COPY index.html /www/index.html
+        EXPOSE 8080
+        CMD ["sh", "-c", "sleep 2; exec httpd -f -p 8080 -h /www"]
+
+        """.utf8).write(to: src.appendingPathComponent("Containerfile"))
+        for (path, extra) in [("/slow", ["--listen", "8081", "--idle-timeout", "60"]),
+                              ("/plain", ["--scale-to-zero", "false", "--host-port", "18082"])] {
+            try Command.check([Self.openrun, "build", src.path, path, "--spec", "container", "--target", "quadlet",
+                               "-o", tmp.appendingPathComponent("dist").path] + extra)
+        }
+        let dist = tmp.appendingPathComponent("dist/quadlet")
+        let slugs = try FileManager.default.contentsOfDirectory(atPath: dist.path).sorted()
+        #expect(slugs.count == 2)
+        let plain = try #require(slugs.first { $0.hasPrefix("plain") }), slow = try #require(slugs.first { $0.hasPrefix("slow") })
+
+        let sandbox = try Sandbox.up(name: "openrun-quadlet-slow-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { sandbox.down() }
+        for slug in [plain, slow] {
+            try sandbox.sh("mkdir -p /etc/containers/systemd/\(slug)")
+            try sandbox.copy(dist.appendingPathComponent(slug).appendingPathComponent("."), to: "/etc/containers/systemd/\(slug)/")
+        }
+        try sandbox.sh("cd /etc/containers/systemd/\(slow) && mv \(slow).socket \(slow)-proxy.service /etc/systemd/system/")
+        try sandbox.sh("systemctl daemon-reload && systemctl start \(slow).socket")
+
+        let first = try sandbox.exec(["curl", "-sS", "-m", "60", "-w", "\n%{http_code} %{time_total}", "http://127.0.0.1:8081/"]).output
+        #expect(first.hasPrefix("<p>slow</p>"), "\(first)")
+        let seconds = Double(first.split(separator: " ").last ?? "") ?? 0
+        #expect(seconds >= 2, "answered before the app listened? \(first)")
+        print("quadlet e2e: app listening after 2 s answered the first request in \(seconds) s")
+
+        // Plain mode: no socket; the service runs the container on its published loopback port.
+        #expect(!FileManager.default.fileExists(atPath: dist.appendingPathComponent("\(plain)/\(plain).socket").path))
+        try sandbox.sh("systemctl start \(plain).service")
+        #expect(try sandbox.run(["systemctl", "is-enabled", "\(plain).service"]).output == "generated")
+        let answered = try Self.waitFor(seconds: 30) {
+            try sandbox.run(["curl", "-fsS", "-m", "2", "http://127.0.0.1:18082/"]).output == "<p>slow</p>"
+        }
+        #expect(answered != nil)
+        try sandbox.sh("systemctl stop \(plain).service")
+        #expect(try sandbox.run(["podman", "container", "exists", "openrun-\(plain)"]).status != 0)
+    }
 }
