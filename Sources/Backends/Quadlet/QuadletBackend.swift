@@ -225,8 +225,7 @@ package enum QuadletBackend: Backend {
         model.startUnit = service
         if port != nil { model.url = "http://127.0.0.1:\(hostPort)\(container.healthPath)" }
 
-        if scaleToZero, let port {
-            _ = port
+        if scaleToZero {
             let socket = "\(slug).socket", proxy = "\(slug)-proxy.service"
             model.units.append(UnitFile(name: socket, header: header(ir), sections: [
                 UnitSection("Unit", [.text("Description", "openrun app \(ir.identity.name): socket (starts the app on the first connection)")]),
