@@ -74,6 +74,12 @@ package enum QuadletBackend: Backend {
         let hostPort = options.hostPort ?? (30000 + Int(hash % 10000))
         let listen = options.listen ?? String(20000 + Int(hash % 10000))
         let listenPort = listen.split(separator: ":").last.map(String.init) ?? listen
+        if let p = Int(listenPort), (1...65535).contains(p) {} else {
+            diagnostics.error(QuadletDiagnostics.badPort, "--listen takes PORT or ADDRESS:PORT with a port from 1 to 65535", at: .flag("--listen", listen))
+        }
+        if !(1...65535).contains(hostPort) {
+            diagnostics.error(QuadletDiagnostics.badPort, "--host-port takes a port from 1 to 65535", at: .flag("--host-port", String(hostPort)))
+        }
         let isApp = container.lifetime == .app
         let port = isApp ? container.port : nil
         let scaleToZero = port != nil && (options.scaleToZero ?? true)
@@ -327,6 +333,7 @@ package enum QuadletDiagnostics {
     package static let secretProvider = "quadlet.secret-provider"
     package static let secretComposite = "quadlet.secret-composite"
     package static let scaleToZeroUnavailable = "quadlet.scale-to-zero-unavailable"
+    package static let badPort = "quadlet.bad-port"
 }
 
 extension QuadletBackend {

@@ -54,4 +54,14 @@ struct QuadletOptionsTests {
             #expect(!text.contains(Engine.repositoryRootPath), "\(path)")
         }
     }
+
+    @Test("a bad --listen or --host-port is a located error", arguments: [("x", 30001), ("127.0.0.1:70000", 30001), ("8080", 0)])
+    func badPorts(_ listen: String, _ hostPort: Int) throws {
+        var options = QuadletBackend.Options()
+        options.listen = listen
+        options.hostPort = hostPort
+        let diags = Diagnostics()
+        #expect(QuadletBackend.artifacts(for: try GoldenIR.load("python-flask"), options: options, diagnostics: diags) == nil)
+        #expect(diags.errors.map(\.id) == ["quadlet.bad-port"])
+    }
 }
