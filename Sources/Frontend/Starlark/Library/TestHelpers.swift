@@ -1,7 +1,8 @@
 import Foundation
 
 extension Starlark {
-    /// The `--test` helpers of `openrun starlark`: error, catch, matches, freeze, module, struct.
+    /// The `--test` helpers of `openrun starlark`: error, catch, matches, freeze, module, struct
+    /// (and `_freeze`, `_floateq` for go.starlark.net's own `starlarktest/assert.star`).
     public final class TestHelpers {
         /// Failures reported through `error(msg)`, as `file:line:col: msg`.
         public private(set) var failures: [String] = []
@@ -49,6 +50,17 @@ extension Starlark {
                 let x = try unpackPositional("freeze", a, k, min: 1, max: 1)[0]
                 x.freeze()
                 return x
+            })
+            m["_freeze"] = m["freeze"]  // go.starlark.net's starlarktest/assert.star names it so
+            m["_floateq"] = .builtin(BuiltinFunction("_floateq") { _, a, k in
+                let x = try unpackPositional("_floateq", a, k, min: 2, max: 2)
+                guard let xf = x[0].asDouble, let yf = x[1].asDouble else {
+                    throw EvalError("_floateq: want two floats")
+                }
+                if xf == yf { return .bool(true) }
+                if xf.isNaN || yf.isNaN { return .bool(xf.isNaN && yf.isNaN) }
+                let (xb, yb) = (xf.bitPattern, yf.bitPattern)
+                return .bool(xb == yb &+ 1 || yb == xb &+ 1)  // within 1 ULP, as starlarktest's floateq
             })
             m["module"] = .builtin(BuiltinFunction("module") { _, a, k in
                 let x = try unpackPositional("module", a, [], min: 1, max: 1)[0]

@@ -232,9 +232,41 @@ extension Starlark {
             return .newline
         }
 
+        /// The character as Go's `%q` quotes a rune (`'€'`, `'\x01'`, `'\u200b'`).
         func quoteChar(_ s: Unicode.Scalar) -> String {
-            if s.value < 0x80, s.properties.isAlphabetic || s.value > 32 && s.value < 127 { return "'\(Character(s))'" }
-            return String(format: "%U", s.value)
+            Starlark.Lexer.goQuoteRune(s)
+        }
+
+        /// Go's `strconv.QuoteRune`.
+        static func goQuoteRune(_ s: Unicode.Scalar) -> String {
+            let v = s.value
+            switch v {
+            case 0x07: return "'\\a'"
+            case 0x08: return "'\\b'"
+            case 0x0C: return "'\\f'"
+            case 0x0A: return "'\\n'"
+            case 0x0D: return "'\\r'"
+            case 0x09: return "'\\t'"
+            case 0x0B: return "'\\v'"
+            case 0x5C: return "'\\\\'"
+            case 0x27: return "'\\''"
+            default: break
+            }
+            func hex(_ n: UInt32, _ width: Int) -> String {
+                let h = String(n, radix: 16)
+                return String(repeating: "0", count: max(0, width - h.count)) + h
+            }
+            if v < 0x20 || v == 0x7F { return "'\\x\(hex(v, 2))'" }
+            if v < 0x80 { return "'\(Character(s))'" }
+            let printable: Bool
+            switch s.properties.generalCategory {
+            case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator:
+                printable = false
+            default:
+                printable = true
+            }
+            if printable { return "'\(Character(s))'" }
+            return v < 0x10000 ? "'\\u\(hex(v, 4))'" : "'\\U\(hex(v, 8))'"
         }
 
         @inline(__always) func isIdentStart(_ c: UInt8) -> Bool {

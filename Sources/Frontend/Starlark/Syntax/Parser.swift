@@ -45,7 +45,10 @@ extension Starlark {
             Starlark.Error(kind: .syntax, message: msg, location: lines.location(at: off))
         }
 
-        func describe(_ t: Token) -> String { t.kind.goString }
+        func describe(_ t: Token) -> String {
+            if t.kind == .illegal, case .name(let word) = t.value { return word }  // reserved word: Go's token is the word
+            return t.kind.goString
+        }
 
         func unexpected() -> Starlark.Error {
             error("got \(describe(cur)), want primary expression", at: offset)
