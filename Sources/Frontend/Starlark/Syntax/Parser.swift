@@ -75,11 +75,8 @@ extension Starlark {
 
         mutating func parseDef() throws(Starlark.Error) -> Stmt {
             let start = advance()
-            guard tok == .ident, case .name(let name) = cur.value else {
-                throw error("got \(describe(cur)), want identifier", at: offset)
-            }
-            let id = Ident(name: name, offset: offset)
-            advance()
+            let id = try parseIdent()
+            let name = id.name
             _ = try expect(.lparen)
             let params = try parseParams(closing: .rparen)
             _ = try expect(.rparen)
@@ -157,7 +154,7 @@ extension Starlark {
 
         mutating func parseIdent() throws(Starlark.Error) -> Ident {
             guard tok == .ident, case .name(let n) = cur.value else {
-                throw error("got \(describe(cur)), want identifier", at: offset)
+                throw error("not an identifier", at: offset)
             }
             let id = Ident(name: n, offset: offset)
             advance()
@@ -220,7 +217,7 @@ extension Starlark {
             if tok != .comma { return list[0] }
             while tok == .comma {
                 advance()
-                if tok == .kwIn { break }
+                if isTerminator(tok) { break }
                 list.append(try parsePrimaryWithSuffix())
             }
             return Expr(kind: .tuple(list), start: start, end: list.last!.end)
@@ -287,13 +284,13 @@ extension Starlark {
 
         mutating func parseLoad() throws(Starlark.Error) -> Stmt {
             let start = advance()
-            _ = try expect(.lparen)
+            let lparen = try expect(.lparen)
             guard tok == .string, case .bytes(let m) = cur.value else {
                 throw error("first operand of load statement must be a string literal", at: offset)
             }
             let moduleOffset = advance()
             var bindings: [LoadBinding] = []
-            while tok != .rparen {
+            while tok != .rparen && tok != .eof {
                 _ = try expect(.comma)
                 if tok == .rparen { break }
                 if tok == .string, case .bytes(let name) = cur.value {
@@ -302,9 +299,12 @@ extension Starlark {
                     bindings.append(LoadBinding(to: Ident(name: n, offset: off + 1), from: n, fromOffset: off))
                 } else if tok == .ident {
                     let id = try parseIdent()
-                    _ = try expect(.eq)
+                    if tok != .eq {
+                        throw error("load operand must be \"\(id.name)\" or \(id.name)=\"originalname\" (want '=' after \(id.name))", at: offset)
+                    }
+                    advance()
                     guard tok == .string, case .bytes(let name) = cur.value else {
-                        throw error("load operand must be \"name\" or localname=\"name\" (got \(describe(cur)))", at: offset)
+                        throw error("original name of loaded symbol must be quoted: \(id.name)=\"originalname\"", at: offset)
                     }
                     let off = advance()
                     bindings.append(LoadBinding(to: id, from: String(decoding: name, as: UTF8.self), fromOffset: off))
@@ -312,8 +312,8 @@ extension Starlark {
                     throw error("load operand must be \"name\" or localname=\"name\" (got \(describe(cur)))", at: offset)
                 }
             }
-            let rp = advance()
-            if bindings.isEmpty { throw error("load statement must import at least 1 symbol", at: rp) }
+            _ = try expect(.rparen)
+            if bindings.isEmpty { throw error("load statement must import at least 1 symbol", at: lparen) }
             return Stmt(kind: .load(module: String(decoding: m, as: UTF8.self), moduleOffset: moduleOffset, bindings), start: start)
         }
 
@@ -337,8 +337,7 @@ extension Starlark {
 
         func isTerminator(_ k: TokenKind) -> Bool {
             switch k {
-            case .newline, .eof, .rparen, .rbrack, .rbrace, .semi, .colon, .eq, .kwIn,
-                 .pluseq, .minuseq, .stareq, .slasheq, .slashslasheq, .percenteq, .ampeq, .pipeeq, .careteq, .ltlteq, .gtgteq:
+            case .newline, .eof, .rparen, .rbrack, .rbrace, .semi, .eq:  // go.starlark.net's terminatesExprList
                 return true
             default: return false
             }
@@ -443,7 +442,7 @@ extension Starlark {
                 case .dot:
                     advance()
                     guard tok == .ident, case .name(let n) = cur.value else {
-                        throw error("got \(describe(cur)), want identifier", at: offset)
+                        throw error("not an identifier", at: offset)
                     }
                     let np = offset
                     let end = cur.end
@@ -488,7 +487,7 @@ extension Starlark {
 
         mutating func parseArgs() throws(Starlark.Error) -> [Argument] {
             var args: [Argument] = []
-            while tok != .rparen {
+            while tok != .rparen && tok != .eof {
                 if !args.isEmpty {
                     _ = try expect(.comma)
                     if tok == .rparen { break }
@@ -616,14 +615,17 @@ extension Starlark {
                     let pos = advance()
                     let vars = try parseForLoopVariables()
                     _ = try expect(.kwIn)
-                    let x = try parseTestNoCond()
+                    // As Python 3: not a conditional, a lambda or an unparenthesized tuple.
+                    let x = try parseTestPrec(0)
                     clauses.append(.forIn(vars: vars, iterable: x, offset: pos))
                 } else if tok == .kwIf {
                     let pos = advance()
                     let c = try parseTestNoCond()
                     clauses.append(.ifCond(c, offset: pos))
-                } else {
+                } else if tok == (isDict ? .rbrace : .rbrack) {
                     break
+                } else {
+                    throw error("got \(describe(cur)), want '\(isDict ? "}" : "]")', for, or if", at: offset)
                 }
             }
             return Comprehension(isDict: isDict, body: body, value: value, clauses: clauses)
