@@ -355,8 +355,8 @@ extension Starlark {
         mutating func augAssign(_ op: TokenKind, _ lhs: Expr, _ rhs: Expr, _ opOff: Int) -> Exec {
             let r = expr(rhs)
             func apply(_ fr: Frame, _ x: Value, _ y: Value) throws -> Value {
-                if op == .plus, case .list(let l) = x {
-                    // in-place extend
+                if op == .plus, case .list(let l) = x, Compiler.isIterable(y) {
+                    // in-place extend (a non-iterable y falls back to list + y, as Go)
                     do {
                         try l.checkMutable("apply += to")
                         l.elems.append(contentsOf: try Compiler.elements(y))
@@ -367,9 +367,19 @@ extension Starlark {
                     let (s, o) = a.addingReportingOverflow(b)
                     if !o { return .int(s) }
                 }
+                if op == .pipe, case .dict(let d) = x, case .dict(let e) = y {
+                    // in place: aliases of x see the update (go.starlark.net's INPLACE_PIPE)
+                    do {
+                        try d.checkMutable("apply |= to")
+                        for (k, v) in e.entries { try d.set(k, v) }
+                    } catch { throw fr.locate(error, opOff) }
+                    return x
+                }
                 do { return try Starlark.binary(op, x, y) } catch { throw fr.locate(error, opOff) }
             }
             switch lhs.kind {
+            case .paren(let inner):
+                return augAssign(op, inner, rhs, opOff)
             case .ident(let id):
                 let get = identExpr(id)
                 let set = assignIdent(id)
@@ -419,9 +429,10 @@ extension Starlark {
                     throw fr.locate(EvalError("local variable \(name) referenced before assignment"), off)
                 }
             case .global:
+                let kind = b.fromLoad ? "local" : "global"  // a load binds a file-local name
                 return { fr in
                     if let v = fr.globals[idx] { return v }
-                    throw fr.locate(EvalError("global variable \(name) referenced before assignment"), off)
+                    throw fr.locate(EvalError("\(kind) variable \(name) referenced before assignment"), off)
                 }
             case .predeclared:
                 let v = predeclared[name] ?? .none

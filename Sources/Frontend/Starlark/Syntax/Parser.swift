@@ -78,78 +78,46 @@ extension Starlark {
             let id = try parseIdent()
             let name = id.name
             _ = try expect(.lparen)
-            let params = try parseParams(closing: .rparen)
+            let (params, paramOffsets) = try parseParams(closing: .rparen)
             _ = try expect(.rparen)
             _ = try expect(.colon)
             let body = try parseSuite()
             let fn = FunctionDecl(name: name, offset: start, params: params, body: body, isLambda: false)
+            fn.paramOffsets = paramOffsets
             return Stmt(kind: .def(id, fn), start: start)
         }
 
-        mutating func parseParams(closing: TokenKind) throws(Starlark.Error) -> [Parameter] {
+        /// Parameters in any order, as go.starlark.net's parser: their order,
+        /// duplicates and bare `*` are checked by the resolver. Returns each
+        /// parameter's operator offset too (`*`, `**`, `=`, or the name).
+        mutating func parseParams(closing: TokenKind) throws(Starlark.Error) -> ([Parameter], [Int]) {
             var params: [Parameter] = []
-            var seenStar = false, seenStarStar = false, seenOptional = false
-            while tok != closing && tok != .eof {
-                if !params.isEmpty {
-                    _ = try expect(.comma)
-                    if tok == closing { break }
-                }
-                let pos = offset
-                if seenStarStar {
-                    let prev = params.last?.ident?.name ?? "kwargs"
-                    let kind: String
-                    switch tok {
-                    case .star: kind = "* parameter"
-                    case .starstar: kind = "multiple ** parameters not allowed"
-                    default: kind = i + 1 < toks.count && toks[i + 1].kind == .eq ? "optional parameter" : "required parameter"
-                    }
-                    if tok == .starstar { throw error(kind, at: pos) }
-                    throw error("\(kind) may not follow **\(prev)", at: pos)
-                }
-                if tok == .starstar {
-                    advance()
-                    let id = try parseIdent()
-                    params.append(.starStar(id))
-                    seenStarStar = true
-                } else if tok == .star {
-                    advance()
-                    if seenStar { throw error("multiple * parameters not allowed", at: pos) }
-                    seenStar = true
-                    if tok == .ident {
-                        params.append(.star(try parseIdent()))
+            var offsets: [Int] = []
+            while tok != .rparen && tok != .colon && tok != .eof {
+                if !params.isEmpty { _ = try expect(.comma) }
+                if tok == .rparen { break }
+                if tok == .star || tok == .starstar {
+                    let isStarStar = tok == .starstar
+                    let pos = advance()
+                    if isStarStar {
+                        params.append(.starStar(try parseIdent()))
                     } else {
-                        params.append(.star(nil))
+                        params.append(.star(tok == .ident ? try parseIdent() : nil))
                     }
+                    offsets.append(pos)
+                    continue
+                }
+                let id = try parseIdent()
+                if tok == .eq {
+                    let eq = advance()
+                    params.append(.optional(id, try parseTest()))
+                    offsets.append(eq)
                 } else {
-                    let id = try parseIdent()
-                    if tok == .eq {
-                        advance()
-                        let d = try parseTest()
-                        params.append(.optional(id, d))
-                        if !seenStar { seenOptional = true }
-                    } else {
-                        if seenOptional && !seenStar {
-                            throw error("required parameter may not follow optional", at: pos)
-                        }
-                        params.append(.required(id))
-                    }
+                    params.append(.required(id))
+                    offsets.append(id.offset)
                 }
             }
-            // bare * must be followed by a keyword-only parameter
-            for (k, p) in params.enumerated() {
-                if case .star(nil) = p {
-                    let next = k + 1 < params.count ? params[k + 1] : nil
-                    var ok = false
-                    if let next {
-                        switch next {
-                        case .required, .optional: ok = true
-                        default: ok = false
-                        }
-                    }
-                    if !ok { throw error("bare * must be followed by keyword-only parameters", at: offset) }
-                }
-            }
-            return params
+            return (params, offsets)
         }
 
         mutating func parseIdent() throws(Starlark.Error) -> Ident {
@@ -371,11 +339,12 @@ extension Starlark {
 
         mutating func parseLambda(allowCond: Bool) throws(Starlark.Error) -> Expr {
             let start = advance()
-            let params = try parseParams(closing: .colon)
+            let (params, paramOffsets) = try parseParams(closing: .colon)
             _ = try expect(.colon)
             let body = allowCond ? try parseTest() : try parseTestNoCond()
             let ret = Stmt(kind: .returnStmt(body), start: body.start)
             let fn = FunctionDecl(name: "lambda", offset: start, params: params, body: [ret], isLambda: true)
+            fn.paramOffsets = paramOffsets
             return Expr(kind: .lambda(fn), start: start, end: body.end)
         }
 
