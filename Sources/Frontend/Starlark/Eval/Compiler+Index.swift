@@ -116,11 +116,13 @@ extension Starlark.Compiler {
             let recv = x
             return .builtin(Starlark.BuiltinFunction(name: name, receiver: recv, impl: { t, a, k in try m(t, recv, a, k) }))
         }
+        var message = "\(x.typeName) has no .\(name) field or method"
         if case .object(let o) = x, let h = o as? Starlark.HasAttrs {
             if let v = try h.attr(name) { return v }
-            throw EvalError("\(x.typeName) has no .\(name) field or method")
+            if let m = h.noSuchAttrMessage(name) { message = m }
         }
-        throw EvalError("\(x.typeName) has no .\(name) field or method")
+        if let n = Starlark.Spell.nearest(name, attrNames(x)) { message += " (did you mean .\(n)?)" }
+        throw EvalError(message)
     }
 
     static func attrNames(_ x: Value) -> [String] {

@@ -740,9 +740,7 @@ extension Starlark {
                                 throw fr.locate(EvalError("keywords must be strings, not \(k.typeName)"), off)
                             }
                             let name = String(decoding: ks, as: UTF8.self)
-                            if case .builtin = fv, kw.contains(where: { $0.0 == name }) {
-                                throw fr.locate(EvalError("\(Compiler.calleeName(fv)) got multiple values for keyword argument \"\(name)\""), lp)
-                            }
+                            // A builtin sees repeated names and reports them itself (as Go).
                             kw.append((name, val))
                         }
                     }
@@ -816,7 +814,7 @@ extension Starlark {
             t.steps &-= 1
             if t.steps < 0 { throw BudgetError(message: "Starlark computation cancelled: too many steps") }
             if t.depth >= t.maxDepth || Thread.stackAddress() < t.stackLimit {
-                throw EvalError("maximum recursion depth exceeded (\(t.depth) calls)")
+                throw EvalError("Starlark stack overflow")  // go.starlark.net's words (its limit: 100,000 frames)
             }
             if !code.options.recursion {
                 var f = t.top

@@ -205,7 +205,9 @@ extension Starlark {
                     if b.from.hasPrefix("_") {
                         error("load: names with leading underscores are not exported: \(b.from)", at: b.fromOffset + 1)
                     }
-                    if atTopLevel { bindLoad(b.to) }
+                    if atTopLevel {
+                        if options.loadBindsGlobally { bindGlobal(b.to) } else { bindLoad(b.to) }
+                    }
                 }
             }
         }

@@ -1,3 +1,7 @@
+extension Starlark.HasAttrs {
+    public func noSuchAttrMessage(_ name: String) -> String? { nil }
+}
+
 extension Starlark {
     /// Values with attributes (`x.name`), for host-defined types.
     public protocol HasAttrs: AnyObject {
@@ -5,6 +9,9 @@ extension Starlark {
         func attr(_ name: String) throws -> Value?
         /// Names of all attributes, for `dir(x)` (sorted by the caller).
         var attrNames: [String] { get }
+        /// The error for a missing attribute; nil for the generic
+        /// "T has no .name field or method".
+        func noSuchAttrMessage(_ name: String) -> String?
     }
 
     /// Base class of host-defined values. Subclasses override what they support;
@@ -27,6 +34,7 @@ extension Starlark {
     /// `struct(a=1, b="x")`: an immutable record with ordered fields,
     /// printed like go.starlark.net's starlarkstruct.
     public final class StarlarkStruct: HostObject, HasAttrs {
+        public func noSuchAttrMessage(_ name: String) -> String? { "struct has no .\(name) attribute" }
         public let constructorName: String
         public private(set) var fields: [(String, Value)]
 
@@ -79,6 +87,7 @@ extension Starlark {
             self.members = members.sorted { $0.0 < $1.0 }
         }
         public override var typeName: String { "module" }
+        public override func hashValue() -> Int? { nil }  // "unhashable: module", as starlarkstruct
         public func attr(_ name: String) throws -> Value? {
             for (k, v) in members where k == name { return v }
             return nil
