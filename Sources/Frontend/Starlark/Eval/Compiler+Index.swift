@@ -125,6 +125,20 @@ extension Starlark.Compiler {
         throw EvalError(message)
     }
 
+    /// `x.name = v`, as go.starlark.net's setField.
+    static func setField(_ x: Value, _ name: String, _ v: Value) throws {
+        if case .object(let o) = x, let h = o as? Starlark.HasSetField {
+            do {
+                try h.setField(name, v)
+            } catch let e as Starlark.NoSuchField {
+                let hint = Starlark.Spell.nearest(name, h.attrNames.sorted()).map { " (did you mean .\($0)?)" } ?? ""
+                throw EvalError(e.message + hint)
+            }
+            return
+        }
+        throw EvalError("can't assign to .\(name) field of \(x.typeName)")
+    }
+
     static func attrNames(_ x: Value) -> [String] {
         if case .object(let o) = x, let h = o as? Starlark.HasAttrs { return h.attrNames.sorted() }
         return Starlark.Methods.names(for: x)

@@ -29,6 +29,26 @@ extension Starlark {
         open func hashValue() -> Int? { ObjectIdentifier(self).hashValue }
         /// Make the value immutable (called when a module is frozen).
         open func freeze() {}
+        /// `self op other` (or `other op self`); nil when not defined here.
+        open func binary(_ op: TokenKind, _ other: Value, selfOnLeft: Bool) throws -> Value? { nil }
+    }
+
+    /// Host values with settable fields (`x.f = v`), as go.starlark.net's `HasSetField`.
+    public protocol HasSetField: HasAttrs {
+        /// Sets the field; throw `NoSuchField` for an unknown name (a spelling hint is added).
+        func setField(_ name: String, _ value: Value) throws
+    }
+
+    /// Thrown by `HasSetField.setField` for a name the value does not have.
+    public struct NoSuchField: Swift.Error {
+        public var message: String
+        public init(_ message: String) { self.message = message }
+    }
+
+    /// A host iterable whose elements are produced on demand (possibly
+    /// without end); `for` loops over it lazily.
+    public protocol LazyIterable: AnyObject {
+        func makeIterator() -> AnyIterator<Value>
     }
 
     /// `struct(a=1, b="x")`: an immutable record with ordered fields,

@@ -299,6 +299,9 @@ extension Starlark {
 
     /// Binary operators (everything but `and`/`or`, comparisons and `in`).
     static func binary(_ op: TokenKind, _ x: Value, _ y: Value) throws -> Value {
+        // Host values may define operators (go.starlark.net's HasBinary).
+        if case .object(let o) = x, let v = try o.binary(op, y, selfOnLeft: true) { return v }
+        if case .object(let o) = y, let v = try o.binary(op, x, selfOnLeft: false) { return v }
         switch op {
         case .plus:
             switch (x, y) {
