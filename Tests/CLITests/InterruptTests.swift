@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+@Suite("Interrupted runs")
+struct InterruptTests {
+    @Test("SIGTERM during a compile removes the materialized spec folder and the process dies of the signal")
+    func cleanupOnSignal() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("openrun-interrupt-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let tmp = root.appendingPathComponent("tmp"), src = root.appendingPathComponent("src")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
+        // Slow enough that the signal arrives while app.star runs.
+        try """
+        def slow():
+            for i in range(100000):
+                y = sorted(range(20000), reverse = True)
+            return 1
+        v = slow()
+        app = ace.app("x")
+        """.write(to: src.appendingPathComponent("app.star"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = OpenrunBinary.url
+        p.arguments = ["inspect", "ir", "--spec", "python-streamlit", src.path]
+        p.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": tmp.path]) { _, new in new }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        func specFolders() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? []).filter { $0.hasPrefix("openrun-spec-") }
+        }
+        var waited = 0.0
+        while specFolders().isEmpty && p.isRunning && waited < 30 {
+            Thread.sleep(forTimeInterval: 0.05)
+            waited += 0.05
+        }
+        try #require(!specFolders().isEmpty, "the compile never materialized the spec")
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal)
+        #expect(p.terminationStatus == SIGTERM)
+        #expect(specFolders().isEmpty, "left behind: \(specFolders())")
+    }
+}
