@@ -27,12 +27,6 @@ extension Starlark.Value {
         if !isHashable { throw Starlark.EvalError(unhashableMessage) }
     }
 
-    /// The type of the first unhashable part (a list inside a tuple names "list").
-    var unhashableTypeName: String {
-        if case .tuple(let t) = self, let bad = t.first(where: { !$0.isHashable }) { return bad.unhashableTypeName }
-        return typeName
-    }
-
     /// go.starlark.net's error for hashing this value: "unhashable type: list"
     /// for the built-in containers, "unhashable: range" (and for host values).
     var unhashableMessage: String {
@@ -229,15 +223,6 @@ extension Starlark {
             }
         }
         throw EvalError("\(x.typeName) \(opName(op)) \(y.typeName) not implemented")
-    }
-
-    static func sameIdentity(_ a: Value, _ b: Value) -> Bool {
-        switch (a, b) {
-        case (.list(let x), .list(let y)): x === y
-        case (.dict(let x), .dict(let y)): x === y
-        case (.set(let x), .set(let y)): x === y
-        default: (try? equal(a, b)) ?? false
-        }
     }
 
     static func lexCompare(_ a: [UInt8], _ b: [UInt8]) -> Int {
