@@ -4,6 +4,12 @@ extension Starlark {
     /// The static name-resolution pass: classifies every identifier as
     /// local, cell, free, global, predeclared or universal and assigns slots,
     /// so undefined names and dialect misuse fail before anything runs.
+    ///
+    /// As go.starlark.net's resolver, one walk in source order binds
+    /// top-level names (globals, and loads as file-local names) as it meets
+    /// them, and resolves module-level uses when the file is done (with
+    /// globalreassign: at once, so a use must follow its definition).
+    /// Function locals are collected before their body is walked.
     struct Resolver {
         final class Block {
             let parent: Block?
@@ -66,7 +72,7 @@ extension Starlark {
             file.lines.location(at: off).description
         }
 
-        // MARK: pass 1: bindings
+        // MARK: bindings
 
         /// Binds a name assigned at top level (go.starlark.net's `bind` in the file block).
         mutating func bindGlobal(_ id: Ident) {
@@ -133,7 +139,7 @@ extension Starlark {
             id.binding = b
         }
 
-        // MARK: pass 2: uses
+        // MARK: the walk and uses
 
         mutating func stmts(_ ss: [Stmt]) { for s in ss { stmt(s) } }
 
