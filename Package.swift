@@ -25,6 +25,11 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]
         ),
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
         .target(
             name: "IR"
         ),
@@ -39,7 +44,7 @@ let package = Package(
         ),
         .target(
             name: "Backends",
-            dependencies: ["IR"]
+            dependencies: ["IR", "CYAML"]
         ),
         .target(
             name: "Runtime",
@@ -62,6 +67,7 @@ let package = Package(
         ),
         .testTarget(name: "IRTests", dependencies: ["IR"]),
         .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "IR"]),
         .testTarget(name: "CLITests", dependencies: ["OpenrunCLI", "IR"]),
     ],
     swiftLanguageModes: [.v6]
