@@ -33,10 +33,17 @@ let package = Package(
         .target(
             name: "IR"
         ),
+        // Go's text/template (the cl_secret file renderer) and strconv quoting:
+        // used by the frontend to check templates and by the runtime to render them.
+        .target(
+            name: "TextTemplate",
+            dependencies: ["IR"]
+        ),
         .target(
             name: "Frontend",
             dependencies: [
                 "IR",
+                "TextTemplate",
                 "CGit2",
                 "CArchive",
                 .product(name: "BigInt", package: "BigInt"),
@@ -66,7 +73,7 @@ let package = Package(
             dependencies: ["OpenrunCLI"]
         ),
         .testTarget(name: "IRTests", dependencies: ["IR"]),
-        .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR"]),
+        .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR", "TextTemplate"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "IR"]),
         .testTarget(name: "CLITests", dependencies: ["OpenrunCLI", "IR"]),
     ],
