@@ -51,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "Backends",
-            dependencies: ["IR", "CYAML"]
+            dependencies: ["IR", "CYAML", "TextTemplate"]
         ),
         .target(
             name: "Runtime",
@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "OpenrunCLI",
             dependencies: [
-                "IR", "Frontend", "Backends", "Runtime",
+                "IR", "Frontend", "Backends", "Runtime", "TextTemplate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
