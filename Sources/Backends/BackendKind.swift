@@ -25,8 +25,8 @@ public enum BackendKind: String, CaseIterable, Codable, Sendable {
 
     package var isAvailable: Bool {
         switch self {
-        case .docker: true
-        case .kubernetes, .quadlet: false
+        case .docker, .kubernetes: true
+        case .quadlet: false
         }
     }
 
@@ -34,7 +34,8 @@ public enum BackendKind: String, CaseIterable, Codable, Sendable {
     package func artifacts(for ir: AppIR, options: BackendOptions, diagnostics: Diagnostics) -> [Artifact]? {
         switch self {
         case .docker: DockerBackend.artifacts(for: ir, options: options.docker, diagnostics: diagnostics)
-        case .kubernetes, .quadlet:
+        case .kubernetes: KubernetesBackend.artifacts(for: ir, options: options.kubernetes, diagnostics: diagnostics)
+        case .quadlet:
             {
                 diagnostics.error("build.target-unavailable", "the \(rawValue) backend is not available in this build", at: .flag("--target", rawValue))
                 return nil
@@ -46,6 +47,7 @@ public enum BackendKind: String, CaseIterable, Codable, Sendable {
 /// Each backend's own options, side by side (each backend reads only its own).
 package struct BackendOptions: Sendable {
     package var docker = DockerBackend.Options()
+    package var kubernetes = KubernetesBackend.Options()
 
     package init() {}
 }

@@ -1,0 +1,108 @@
+import IR
+import TextTemplate
+
+/// `dist/kubernetes/<slug>/`: a kustomize directory with a Deployment,
+/// Service, PersistentVolumeClaims, Secrets for `cl_secret` files, an Ingress
+/// and a HorizontalPodAutoscaler, as a platform engineer would write them.
+///
+/// Secret params become `secretKeyRef`s into a Secret the operator creates
+/// (`<slug>-secrets`, key = the secret's key): no secret value is ever
+/// written. Everything the target cannot express is a located warning.
+package enum KubernetesBackend: Backend {
+    package static var kind: BackendKind { .kubernetes }
+
+    /// Settings only this backend has (`--registry`, `--namespace`, ...).
+    package struct Options: Sendable, Equatable {
+        /// Where built images are pushed, e.g. `registry.example.com/team`: the
+        /// image becomes `<registry>/<slug>:<content tag>`. Nil keeps the local
+        /// tag `openrun/<slug>:<tag>` (with a warning).
+        package var registry: String?
+        /// kustomize's `namespace` for every object; nil leaves it to `kubectl -n`.
+        package var namespace: String?
+        /// Writes an Ingress of this class; nil writes none.
+        package var ingressClass: String?
+        /// The Ingress host; nil takes the app's domain.
+        package var host: String?
+        /// Size of each PersistentVolumeClaim (a quantity).
+        package var storageSize: String = "1Gi"
+        /// Storage class of the claims; nil uses the cluster's default.
+        package var storageClass: String?
+        /// The operator's Secret holding secret params; nil means `<slug>-secrets`.
+        package var secretName: String?
+
+        package init(registry: String? = nil, namespace: String? = nil, ingressClass: String? = nil, host: String? = nil,
+                     storageSize: String = "1Gi", storageClass: String? = nil, secretName: String? = nil) {
+            self.registry = registry
+            self.namespace = namespace
+            self.ingressClass = ingressClass
+            self.host = host
+            self.storageSize = storageSize
+            self.storageClass = storageClass
+            self.secretName = secretName
+        }
+    }
+
+    /// Everything one app's directory holds, as typed objects.
+    package struct Model: Equatable, Sendable {
+        package var kustomization: Kustomization
+        package var deployment: Deployment?
+        package var service: Service?
+        package var claims: [PersistentVolumeClaim]
+        package var ingress: Ingress?
+        /// Traefik's strip-prefix middleware when the Ingress needs one.
+        package var middleware: TraefikMiddleware?
+        package var autoscaler: HorizontalPodAutoscaler?
+        /// cl_secret files rendered now (their params hold no secret), at
+        /// `secret-files/<name>` for kustomize's `secretGenerator`.
+        package var secretFiles: [KeyValue]
+    }
+
+    /// Relative paths inside `dist/kubernetes/<slug>/`.
+    package enum FileName {
+        package static let kustomization = "kustomization.yaml"
+        package static let deployment = "deployment.yaml"
+        package static let service = "service.yaml"
+        package static let claims = "persistentvolumeclaims.yaml"
+        package static let ingress = "ingress.yaml"
+        package static let middleware = "middleware.yaml"
+        package static let autoscaler = "horizontalpodautoscaler.yaml"
+        package static let secretFilesFolder = "secret-files"
+    }
+
+    package static func render(_ model: Model) -> [Artifact] {
+        var out: [Artifact] = []
+        func yaml(_ path: String, _ documents: [YAMLNode]) {
+            out.append(Artifact(path: path, content: .file(YAMLRenderer.render(YAMLStream(documents)), mode: .regular)))
+        }
+        yaml(FileName.kustomization, [model.kustomization.yaml])
+        if let d = model.deployment { yaml(FileName.deployment, [d.yaml]) }
+        if let s = model.service { yaml(FileName.service, [s.yaml]) }
+        if !model.claims.isEmpty { yaml(FileName.claims, model.claims.map(\.yaml)) }
+        if let i = model.ingress { yaml(FileName.ingress, [i.yaml]) }
+        if let m = model.middleware { yaml(FileName.middleware, [m.yaml]) }
+        if let h = model.autoscaler { yaml(FileName.autoscaler, [h.yaml]) }
+        for file in model.secretFiles {
+            out.append(.file(FileName.secretFilesFolder + "/" + file.key, file.value))
+        }
+        return out
+    }
+}
+
+/// The Kubernetes backend's diagnostic ids.
+package enum KubernetesDiagnostics {
+    package static let noContainer = "kubernetes.no-container"
+    package static let commandLifetime = "kubernetes.command-lifetime"
+    package static let noRegistry = "kubernetes.no-registry"
+    package static let mixedSecret = "kubernetes.mixed-secret"
+    package static let secretKey = "kubernetes.secret-key"
+    package static let secretProvider = "kubernetes.secret-provider"
+    package static let bindMount = "kubernetes.bind-mount"
+    package static let sharedVolume = "kubernetes.shared-volume"
+    package static let secretFileExternal = "kubernetes.secret-file-external"
+    package static let templateRender = "kubernetes.template-render"
+    package static let engineFlag = "kubernetes.engine-flag"
+    package static let stripApp = "kubernetes.strip-app"
+    package static let proxyRoute = "kubernetes.proxy-route"
+    package static let routeOptions = "kubernetes.route-options"
+    package static let autoscalerWithoutCPU = "kubernetes.autoscaler-without-cpu"
+}
