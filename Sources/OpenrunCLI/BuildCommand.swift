@@ -91,11 +91,15 @@ struct BackendFlags: ParsableArguments {
     @Option(name: .customLong("secret-name"), help: ArgumentHelp("kubernetes: the Secret you create holding secret params (default: <slug>-secrets).", valueName: "name"))
     var secretName: String?
 
+    @Option(name: .customLong("init-image"), help: ArgumentHelp("kubernetes: image (with sh) of the init container that assembles cl_secret files from the Secret.", valueName: "image"))
+    var initImage: String = KubernetesBackend.Options().initImage
+
     func options() -> BackendOptions {
         var o = BackendOptions()
         o.docker.stopTimeoutSeconds = max(0, stopTimeout)
         o.kubernetes = KubernetesBackend.Options(registry: registry, namespace: namespace, ingressClass: ingressClass, host: host,
-                                                 storageSize: storageSize, storageClass: storageClass, secretName: secretName)
+                                                 storageSize: storageSize, storageClass: storageClass, secretName: secretName,
+                                                 initImage: initImage)
         return o
     }
 }

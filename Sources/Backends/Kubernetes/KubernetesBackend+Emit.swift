@@ -67,6 +67,8 @@ extension KubernetesBackend {
         // Volumes.
         var claimNames: [String] = []
         let params = container.env.filter { $0.origin == .param }
+        var assembled: [(SecretFileMount, SecretFileAssembly)] = []
+        let filesVolume = secretFilesVolume
         func addClaim(_ name: String, target: String, readOnly: Bool) {
             if !claimNames.contains(name) {
                 claimNames.append(name)
@@ -88,22 +90,47 @@ extension KubernetesBackend {
                                     "bind mount \(b.declared.text) cannot be expressed in Kubernetes (pods do not see the build host's files); it is left out — use a named volume, or bake the files into the image",
                                     at: b.declared.location)
             case .secretFile(let s):
-                let secretName = Naming.derived(slug, s.name)
                 let fileName = baseName(s.target)
-                pod.volumes.append(Volume(name: secretName, source: .secret(secretName: secretName, items: [.init(key: fileName, path: fileName)])))
-                main.volumeMounts.append(VolumeMount(name: secretName, mountPath: s.target, subPath: fileName, readOnly: true))
                 if params.allSatisfy({ $0.value.secrets.isEmpty }) {
+                    // Nothing secret in it: rendered now, a Secret made by kustomize.
+                    let secretName = Naming.derived(slug, s.name)
+                    pod.volumes.append(Volume(name: secretName, source: .secret(secretName: secretName, items: [.init(key: fileName, path: fileName)])))
+                    main.volumeMounts.append(VolumeMount(name: secretName, mountPath: s.target, subPath: fileName, readOnly: true))
                     guard let text = render(s, params: params, appURL: appURL, diagnostics: diagnostics) else { continue }
                     model.secretFiles.append(KeyValue(s.name, text))
                     model.kustomization.secretGenerators.append(.init(
                         name: secretName, files: ["\(fileName)=\(FileName.secretFilesFolder)/\(s.name)"]))
+                    continue
+                }
+                let assembly: SecretFileAssembly?
+                do {
+                    assembly = try SecretFileAssembly.assemble(s, params: params, appURL: appURL)
+                } catch {
+                    diagnostics.error(KubernetesDiagnostics.templateRender, "\(error)", at: s.declared.location)
+                    continue
+                }
+                if let assembly {
+                    // Put together at pod start by an init container from the operator's Secret.
+                    let ok = assembly.parts.allSatisfy { part in
+                        guard case .secret(let r) = part else { return true }
+                        return checkSecretKey(r, of: "cl_secret file \(s.target)", names: names, at: s.declared.location, diagnostics: diagnostics)
+                    }
+                    if ok { assembled.append((s, assembly)) }
+                    main.volumeMounts.append(VolumeMount(name: filesVolume, mountPath: s.target, subPath: s.name, readOnly: true))
                 } else {
+                    let secretName = Naming.derived(slug, s.name)
+                    pod.volumes.append(Volume(name: secretName, source: .secret(secretName: secretName, items: [.init(key: fileName, path: fileName)])))
+                    main.volumeMounts.append(VolumeMount(name: secretName, mountPath: s.target, subPath: fileName, readOnly: true))
                     diagnostics.warning(KubernetesDiagnostics.secretFileExternal,
-                                        "cl_secret file \(s.target) is rendered from params that hold secrets, so it cannot be written here: the Deployment mounts key \(fileName) of a Secret \(secretName) that you create from the rendered file",
+                                        "cl_secret file \(s.target) transforms secret values in its template (e.g. printf \"%q\"), so a pod cannot put it together from the Secret \(names.secret): the Deployment mounts key \(fileName) of a Secret \(secretName) that you create from the rendered file",
                                         at: s.declared.location,
                                         notes: [.init("kubectl create secret generic \(secretName) --from-file=\(fileName)=PATH_TO_RENDERED_FILE")])
                 }
             }
+        }
+        if !assembled.isEmpty {
+            pod.volumes.append(Volume(name: filesVolume, source: .emptyDir(medium: "Memory")))
+            pod.initContainers.append(secretFilesContainer(assembled, names: names, options: options))
         }
         for flag in container.engineFlags {
             diagnostics.warning(KubernetesDiagnostics.engineFlag,
@@ -181,19 +208,65 @@ extension KubernetesBackend {
                               notes: [.init("make the param exactly {{secret \"\(secrets[0].key)\"}} and store the whole value (text included) under that key of the Secret \(names.secret)")])
             return nil
         }
+        guard checkSecretKey(reference, of: variable.name, names: names, at: variable.location, diagnostics: diagnostics) else { return nil }
+        return EnvVarSpec(name: variable.name, source: .secretKeyRef(name: names.secret, key: reference.key))
+    }
+
+    /// A located error unless the key can name a key of a Kubernetes Secret;
+    /// a warning when the reference names a provider (the Secret serves it).
+    static func checkSecretKey(_ reference: SecretReference, of user: String, names: Names, at location: SourceLocation?, diagnostics: Diagnostics) -> Bool {
         guard isSecretKey(reference.key) else {
             diagnostics.error(KubernetesDiagnostics.secretKey,
-                              "secret key \(reference.key) of \(variable.name) is not a valid Kubernetes Secret key (letters, digits, '-', '_', '.')",
-                              at: variable.location, notes: [.init("rename the secret to e.g. \(reference.environmentName)")])
-            return nil
+                              "secret key \(reference.key) of \(user) is not a valid Kubernetes Secret key (letters, digits, '-', '_', '.')",
+                              at: location, notes: [.init("rename the secret to e.g. \(reference.environmentName)")])
+            return false
         }
         if !reference.isFromEnvironment, let provider = reference.provider {
             diagnostics.warning(KubernetesDiagnostics.secretProvider,
-                                "secret \(reference.key) of \(variable.name) names provider \"\(provider)\"; in Kubernetes it is read from key \(reference.key) of the Secret \(names.secret)",
-                                at: variable.location)
+                                "secret \(reference.key) of \(user) names provider \"\(provider)\"; in Kubernetes it is read from key \(reference.key) of the Secret \(names.secret)",
+                                at: location)
         }
-        return EnvVarSpec(name: variable.name, source: .secretKeyRef(name: names.secret, key: reference.key))
+        return true
     }
+
+    /// The init container writing each assembled cl_secret file into the
+    /// in-memory volume: literal parts and secrets come in as env vars (the
+    /// secrets as `secretKeyRef`s), and the script only concatenates them, so
+    /// no value is ever parsed by the shell.
+    static func secretFilesContainer(_ files: [(SecretFileMount, SecretFileAssembly)], names: Names, options: Options) -> Container {
+        var env: [EnvVarSpec] = []
+        var secretVariables: [SecretReference: String] = [:]
+        var lines = ["set -eu"]
+        for (fileIndex, (file, assembly)) in files.enumerated() {
+            var words: [String] = []
+            for (partIndex, part) in assembly.parts.enumerated() {
+                switch part {
+                case .literal(let text):
+                    let variable = "OPENRUN_FILE\(fileIndex)_TEXT\(partIndex)"
+                    env.append(EnvVarSpec(name: variable, source: .value(text)))
+                    words.append("\"$\(variable)\"")
+                case .secret(let reference):
+                    let variable = secretVariables[reference] ?? {
+                        let v = reference.environmentName
+                        secretVariables[reference] = v
+                        env.append(EnvVarSpec(name: v, source: .secretKeyRef(name: names.secret, key: reference.key)))
+                        return v
+                    }()
+                    words.append("\"$\(variable)\"")
+                }
+            }
+            let target = ShellWord.quote(secretFilesMount + "/" + file.name)
+            lines.append(words.isEmpty ? ": > \(target)" : "printf '%s' \(words.joined(separator: " ")) > \(target)")
+        }
+        return Container(name: "secret-files", image: options.initImage, command: ["/bin/sh", "-c", lines.joined(separator: "\n") + "\n"],
+                         env: env, volumeMounts: [VolumeMount(name: secretFilesVolume, mountPath: secretFilesMount)],
+                         securityContext: ContainerSecurityContext(allowPrivilegeEscalation: false))
+    }
+
+    /// The in-memory volume holding assembled cl_secret files.
+    static let secretFilesVolume = "openrun-secret-files"
+    /// Where the init container sees it.
+    static let secretFilesMount = "/openrun/secret-files"
 
     /// `[-._a-zA-Z0-9]+`, at most 253.
     static func isSecretKey(_ key: String) -> Bool {

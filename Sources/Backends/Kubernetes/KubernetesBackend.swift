@@ -29,9 +29,13 @@ package enum KubernetesBackend: Backend {
         package var storageClass: String?
         /// The operator's Secret holding secret params; nil means `<slug>-secrets`.
         package var secretName: String?
+        /// Image of the init container that puts cl_secret files together from
+        /// the Secret at pod start (any image with a POSIX `sh` and `printf`).
+        package var initImage: String = "docker.io/library/busybox:1.36"
 
         package init(registry: String? = nil, namespace: String? = nil, ingressClass: String? = nil, host: String? = nil,
-                     storageSize: String = "1Gi", storageClass: String? = nil, secretName: String? = nil) {
+                     storageSize: String = "1Gi", storageClass: String? = nil, secretName: String? = nil,
+                     initImage: String = "docker.io/library/busybox:1.36") {
             self.registry = registry
             self.namespace = namespace
             self.ingressClass = ingressClass
@@ -39,6 +43,7 @@ package enum KubernetesBackend: Backend {
             self.storageSize = storageSize
             self.storageClass = storageClass
             self.secretName = secretName
+            self.initImage = initImage
         }
     }
 

@@ -4,6 +4,8 @@ package struct Volume: Equatable, Sendable {
         case persistentVolumeClaim(claimName: String)
         /// `items`: which keys to project, as which file names.
         case secret(secretName: String, items: [KeyToPath])
+        /// Scratch space for the pod's life; `Memory` keeps it in tmpfs.
+        case emptyDir(medium: String?)
     }
 
     /// A Secret key projected as a file.
@@ -28,6 +30,8 @@ package struct Volume: Equatable, Sendable {
         switch source {
         case let .persistentVolumeClaim(claim):
             ["name": .string(name), "persistentVolumeClaim": ["claimName": .string(claim)]]
+        case let .emptyDir(medium):
+            ["name": .string(name), "emptyDir": .mapping(YAMLMapping([("medium", medium.map(YAMLNode.string))]))]
         case let .secret(secret, items):
             [
                 "name": .string(name),
