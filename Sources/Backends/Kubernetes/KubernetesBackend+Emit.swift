@@ -129,7 +129,9 @@ extension KubernetesBackend {
             }
         }
         if !assembled.isEmpty {
-            pod.volumes.append(Volume(name: filesVolume, source: .emptyDir(medium: "Memory")))
+            // Not `medium: Memory`: Podman's kube play gives each container its own
+            // tmpfs then, so the app would never see what the init container wrote.
+            pod.volumes.append(Volume(name: filesVolume, source: .emptyDir(medium: nil)))
             pod.initContainers.append(secretFilesContainer(assembled, names: names, options: options))
         }
         for flag in container.engineFlags {
@@ -230,28 +232,23 @@ extension KubernetesBackend {
     }
 
     /// The init container writing each assembled cl_secret file into the
-    /// in-memory volume: literal parts and secrets come in as env vars (the
-    /// secrets as `secretKeyRef`s), and the script only concatenates them, so
-    /// no value is ever parsed by the shell.
+    /// in-memory volume: the script concatenates quoted literal text and the
+    /// secrets, which come in as env vars (`secretKeyRef`s), so no secret
+    /// value is ever in the manifest or parsed by the shell.
     static func secretFilesContainer(_ files: [(SecretFileMount, SecretFileAssembly)], names: Names, options: Options) -> Container {
         var env: [EnvVarSpec] = []
-        var secretVariables: [SecretReference: String] = [:]
         var lines = ["set -eu"]
-        for (fileIndex, (file, assembly)) in files.enumerated() {
+        for (file, assembly) in files {
             var words: [String] = []
-            for (partIndex, part) in assembly.parts.enumerated() {
+            for part in assembly.parts {
                 switch part {
                 case .literal(let text):
-                    let variable = "OPENRUN_FILE\(fileIndex)_TEXT\(partIndex)"
-                    env.append(EnvVarSpec(name: variable, source: .value(text)))
-                    words.append("\"$\(variable)\"")
+                    words.append(ShellWord.quote(text))
                 case .secret(let reference):
-                    let variable = secretVariables[reference] ?? {
-                        let v = reference.environmentName
-                        secretVariables[reference] = v
-                        env.append(EnvVarSpec(name: v, source: .secretKeyRef(name: names.secret, key: reference.key)))
-                        return v
-                    }()
+                    let variable = reference.environmentName
+                    if !env.contains(where: { $0.name == variable }) {
+                        env.append(EnvVarSpec(name: variable, source: .secretKeyRef(name: names.secret, key: reference.key)))
+                    }
                     words.append("\"$\(variable)\"")
                 }
             }

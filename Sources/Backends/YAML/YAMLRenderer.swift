@@ -36,7 +36,10 @@ package enum YAMLRenderer {
 
     /// Plain only when it reads back as the same string; a literal block only
     /// when its only line breaks are `\n` (a literal block would turn `\r`,
-    /// NEL, LS and PS into `\n` or fold them); double-quoted otherwise.
+    /// NEL, LS and PS into `\n` or fold them) and it starts with neither a
+    /// space nor a line break (those need an indentation indicator, `|2`,
+    /// which go-yaml v2 — Podman's `kube play` reader — misreads inside
+    /// nested blocks); double-quoted otherwise.
     static func presentation(of text: String, style: YAMLStringStyle) -> StringPresentation {
         if style == .doubleQuoted { return .doubleQuoted }
         var hasNewline = false
@@ -47,7 +50,10 @@ package enum YAMLRenderer {
             default: continue
             }
         }
-        if hasNewline { return .literal }
+        if hasNewline {
+            let first = text.unicodeScalars.first
+            return first == " " || first == "\n" ? .doubleQuoted : .literal
+        }
         return YAMLPlainScalar.resolvesAsString(text) ? .plain : .doubleQuoted
     }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// For real: the manifests of the busybox fixture app (`Tests/Fixtures/apps/kube-e2e`:
+/// Deployment with an init container, Service, PVC, a secret param as a
+/// `secretKeyRef` and a cl_secret file using it) built with `openrun build
+/// --target kubernetes`, run by `podman kube play` inside the systemd +
+/// Podman 5 sandbox (`dev/sandbox`; the host's Podman 4.3 cannot run pods).
+/// The test curls the app, checks that the secret env var, the assembled
+/// file and the volume reached the container, and tears everything down.
+@Suite("Kubernetes manifests run under podman kube play", .serialized)
+struct KubernetesKubePlayTests {
+    static let sandboxScript = TestPaths.root.appendingPathComponent("dev/sandbox")
+    static let sandboxName = "openrun-kube-e2e"
+    static let secretValue = "p@ss \"w0rd\" $HOME 'x' \\n ✓"
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: sandboxScript.path), "needs dev/sandbox (systemd + Podman 5)"),
+          .timeLimit(.minutes(10)))
+    func busyboxAppServesSecretEnvFileAndVolume() throws {
+        let fm = FileManager.default
+        let work = fm.temporaryDirectory.appendingPathComponent("openrun-kubeplay-\(UUID().uuidString)")
+        try fm.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: work) }
+
+        // 1. Compile, as a user would; the secret is in the environment and must not reach a file.
+        let openrun = TestPaths.root.appendingPathComponent(".build/debug/openrun").path
+        try #require(fm.isExecutableFile(atPath: openrun), "build first: swift build --build-tests")
+        var env = ProcessInfo.processInfo.environment
+        env["DB_PASSWORD"] = Self.secretValue
+        let dist = work.appendingPathComponent("dist")
+        let build = try runProcess(openrun, [
+            "build", "Tests/Fixtures/apps/kube-e2e", "/app", "--spec", "container", "--target", "kubernetes", "-o", dist.path,
+            "--param", "app_name=KubeE2E", "--param", "db_password={{secret \"DB_PASSWORD\"}}",
+            "--cvol", "cl_secret:config.tmpl:/etc/app/config.txt",
+            "--registry", "localhost", "--init-image", "localhost/openrun-test-busybox:latest",
+        ], in: TestPaths.root, environment: env)
+        try #require(build.status == 0, "openrun build failed:\n\(build.stderr)")
+        let app = dist.appendingPathComponent("kubernetes/app")
+        for file in Golden.existingFiles(in: app) {
+            let text = try String(contentsOf: app.appendingPathComponent(file), encoding: .utf8)
+            #expect(!text.contains(Self.secretValue), "\(file) holds the secret value")
+        }
+
+        // 2. kustomize, and the Secret the operator creates.
+        let kubectl = try #require(Tools.kubectl)
+        let built = try runProcess(kubectl, ["kustomize", app.path])
+        try #require(built.status == 0, "\(built.stderr)")
+        let manifests = String(decoding: built.stdout, as: UTF8.self)
+        let image = try #require(manifests.split(separator: "\n").lazy.compactMap { line -> String? in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            return t.hasPrefix("image: localhost/app:") ? String(t.dropFirst("image: ".count)) : nil
+        }.first, "no app image in the Deployment")
+        let secret = try runProcess(kubectl, ["create", "secret", "generic", "app-secrets", "--from-literal=DB_PASSWORD=\(Self.secretValue)",
+                                              "--dry-run=client", "-o", "yaml"])
+        try #require(secret.status == 0, "\(secret.stderr)")
+        try built.stdout.write(to: work.appendingPathComponent("app.yaml"))
+        try secret.stdout.write(to: work.appendingPathComponent("secret.yaml"))
+
+        // 3. The sandbox: build the image, play the Secret and the app.
+        try sandbox(["up"])
+        defer { _ = try? sandbox(["down"]) }
+        try sandbox(["exec", "mkdir", "-p", "/e2e/src"])
+        try sandbox(["cp", TestPaths.root.appendingPathComponent("Tests/Fixtures/apps/kube-e2e").path + "/.", "/e2e/src"])
+        try sandbox(["cp", work.appendingPathComponent("app.yaml").path, "/e2e/app.yaml"])
+        try sandbox(["cp", work.appendingPathComponent("secret.yaml").path, "/e2e/secret.yaml"])
+        try sandbox(["exec", "podman", "build", "--quiet", "--tag", image, "/e2e/src"])
+        try sandbox(["exec", "podman", "kube", "play", "/e2e/secret.yaml"])
+        defer {
+            _ = try? sandbox(["exec", "podman", "kube", "down", "/e2e/app.yaml"])
+            _ = try? sandbox(["exec", "podman", "secret", "rm", "app-secrets"])
+        }
+        try sandbox(["exec", "podman", "kube", "play", "--publish", "18080:8080", "/e2e/app.yaml"])
+
+        // 4. What reached the container.
+        let envText = try poll("http://127.0.0.1:18080/env.txt")
+        #expect(envText == Self.secretValue)
+        #expect(try poll("http://127.0.0.1:18080/config.txt") == "password=\(Self.secretValue)\nname=KubeE2E\n")
+        #expect(try !poll("http://127.0.0.1:18080/volume.txt").isEmpty)
+    }
+
+    /// `dev/sandbox ARGS...` with this suite's sandbox name; throws unless it exits 0.
+    @discardableResult
+    func sandbox(_ arguments: [String]) throws -> String {
+        var env = ProcessInfo.processInfo.environment
+        env["OPENRUN_SANDBOX"] = Self.sandboxName
+        let result = try runProcess(Self.sandboxScript.path, arguments, in: TestPaths.root, environment: env)
+        guard result.status == 0 else {
+            throw PyYAML.Failure(description: "dev/sandbox \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.stderr)")
+        }
+        return String(decoding: result.stdout, as: UTF8.self)
+    }
+
+    /// GETs `url` inside the sandbox until it answers 200 (up to 60 s).
+    func poll(_ url: String) throws -> String {
+        var last = ""
+        for _ in 0..<120 {
+            var env = ProcessInfo.processInfo.environment
+            env["OPENRUN_SANDBOX"] = Self.sandboxName
+            let r = try runProcess(Self.sandboxScript.path, ["exec", "curl", "-fsS", "--max-time", "5", url], in: TestPaths.root, environment: env)
+            if r.status == 0 { return String(decoding: r.stdout, as: UTF8.self) }
+            last = r.stderr
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        throw PyYAML.Failure(description: "\(url) did not answer: \(last)")
+    }
+}
