@@ -36,10 +36,7 @@ package enum YAMLRenderer {
 
     /// Plain only when it reads back as the same string; a literal block only
     /// when its only line breaks are `\n` (a literal block would turn `\r`,
-    /// NEL, LS and PS into `\n` or fold them) and it starts with neither a
-    /// space nor a line break (those need an indentation indicator, `|2`,
-    /// which go-yaml v2 — Podman's `kube play` reader — misreads inside
-    /// nested blocks); double-quoted otherwise.
+    /// NEL, LS and PS into `\n` or fold them); double-quoted otherwise.
     static func presentation(of text: String, style: YAMLStringStyle) -> StringPresentation {
         if style == .doubleQuoted { return .doubleQuoted }
         var hasNewline = false
@@ -50,10 +47,7 @@ package enum YAMLRenderer {
             default: continue
             }
         }
-        if hasNewline {
-            let first = text.unicodeScalars.first
-            return first == " " || first == "\n" ? .doubleQuoted : .literal
-        }
+        if hasNewline { return .literal }
         return YAMLPlainScalar.resolvesAsString(text) ? .plain : .doubleQuoted
     }
 }
