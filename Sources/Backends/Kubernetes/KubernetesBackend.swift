@@ -111,3 +111,28 @@ package enum KubernetesDiagnostics {
     package static let routeOptions = "kubernetes.route-options"
     package static let autoscalerWithoutCPU = "kubernetes.autoscaler-without-cpu"
 }
+
+extension KubernetesBackend {
+    /// This backend's column of the docs/backends.md matrix (each row is
+    /// checked by KubernetesEmitTests, the golden, validation, secret or
+    /// kube-play tests).
+    static let support: [BackendFeature: SupportLevel] = [
+        .buildImage: .partial("the Deployment runs `REGISTRY/<slug>:<content hash>` (`--registry`; push with the docker backend's `run.sh push REGISTRY`); without `--registry` the local tag, warning `kubernetes.no-registry`"),
+        .pullImage: .yes("the reference as given"),
+        .port: .yes("container port `http`, ClusterIP Service port 80 → `http`; Ingress with `--ingress-class` (host from the domain or `--host`, `pathType: Prefix`; strip_app through nginx `rewrite-target` or a Traefik StripPrefix Middleware, other classes warn `kubernetes.strip-app`)"),
+        .health: .yes("startupProbe (every 2 s for half the health budget) and readinessProbe (HTTP GET on the health path); no livenessProbe"),
+        .env: .yes("`env` in the IR's order"),
+        .appURL: .yes("`http://<host><path>` with a host, else the Service's `http://<slug>`"),
+        .secretEnv: .yes("`secretKeyRef` into the Secret you create (`<slug>-secrets` or `--secret-name`, key = the secret's key); a value mixing text and a secret is error `kubernetes.mixed-secret`; no secret value is ever written"),
+        .namedVolume: .yes("a ReadWriteOnce PersistentVolumeClaim each (`--storage-size`, default 1Gi; `--storage-class`), Deployment strategy Recreate"),
+        .bindMount: .no("pods cannot see the build host; left out with warning `kubernetes.bind-mount`"),
+        .secretFile: .yes("no secret in its params: rendered now into `secret-files/`, a kustomize `secretGenerator` Secret mounted with `subPath`; secrets copied unchanged: an init container (`--init-image`) writes it from the Secret at pod start into an emptyDir; a template that transforms a secret (`printf \"%q\"`): a Secret you create, warning `kubernetes.secret-file-external`"),
+        .resources: .yes("cpu as request, memory as request and limit (quantities)"),
+        .replicas: .yes("`replicas` = min_replicas (default 1); max_replicas > min: HorizontalPodAutoscaler (autoscaling/v2, CPU 80%), warning `kubernetes.autoscaler-without-cpu` without a cpu request"),
+        .engineFlags: .no("ignored with warning `kubernetes.engine-flag`"),
+        .stopSignal: .yes("the image's own STOPSIGNAL is what the runtime sends"),
+        .commandLifetime: .no("no Deployment, warning `kubernetes.command-lifetime`"),
+        .proxyRoutes: .no("left out, warning `kubernetes.proxy-route`"),
+        .scaleToZero: .no("replicas stay at min_replicas (an HPA cannot scale to zero)"),
+    ]
+}

@@ -1,5 +1,6 @@
 import Foundation
 import IR
+import TestSupport
 import Testing
 @testable import Backends
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// For real: the manifests of the busybox fixture app (`Tests/Fixtures/apps/kube-e2e`:

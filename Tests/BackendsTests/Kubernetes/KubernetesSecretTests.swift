@@ -1,5 +1,6 @@
 import Foundation
 import IR
+import TestSupport
 import Testing
 @testable import Backends
 
@@ -22,7 +23,7 @@ struct KubernetesSecretTests {
         return env
     }
 
-    @Test("no secret value from the environment appears in any file", arguments: GoldenIR.cases)
+    @Test("no secret value from the environment appears in any file", arguments: KubernetesGoldenTests.builtCases)
     func noSecretValues(_ name: String) throws {
         let ir = try GoldenIR.load(name)
         var environment = ProcessInfo.processInfo.environment.filter { key, value in

@@ -1,5 +1,6 @@
 import Foundation
 import IR
+import TestSupport
 import Testing
 @testable import Backends
 
@@ -11,7 +12,7 @@ struct KubernetesValidationTests {
     /// The API version manifests are checked against: kubectl's here (v1.32).
     static let kubernetesVersion = "1.32.0"
 
-    @Test("kubectl kustomize and kubernetes-validate --strict accept the directory", arguments: GoldenIR.cases)
+    @Test("kubectl kustomize and kubernetes-validate --strict accept the directory", arguments: KubernetesGoldenTests.builtCases)
     func validates(_ name: String) throws {
         let dir = try KubernetesDirectory.write(name, options: KubernetesGoldenTests.options)
         defer { try? FileManager.default.removeItem(at: dir) }
