@@ -22,8 +22,11 @@ extension KubernetesBackend {
             }
         }
         guard let container = ir.container, let image = ir.image else {
-            diagnostics.warning(KubernetesDiagnostics.noContainer, "the app runs no container: the kustomization has no resources",
-                                at: ir.identity.nameLocation)
+            // A proxy app was already warned about per route.
+            if !ir.routes.contains(where: { $0.upstream != .container }) {
+                diagnostics.warning(KubernetesDiagnostics.noContainer, "the app runs no container: the kustomization has no resources",
+                                    at: ir.identity.nameLocation)
+            }
             return model
         }
         if container.lifetime == .command {
@@ -143,11 +146,12 @@ extension KubernetesBackend {
         let minReplicas = container.resources.minReplicas ?? 1
         let maxReplicas = container.resources.maxReplicas ?? minReplicas
         var replicas: Int? = minReplicas
+        // An HPA's minReplicas is at least 1 (0 needs an alpha feature gate).
         if maxReplicas > 1, maxReplicas > minReplicas {
             replicas = nil  // the autoscaler owns the count
             model.autoscaler = HorizontalPodAutoscaler(
                 metadata: ObjectMeta(name: names.app, labels: names.labels, annotations: names.annotations), deploymentName: names.app,
-                minReplicas: minReplicas, maxReplicas: maxReplicas, cpuAverageUtilization: cpuTargetPercent)
+                minReplicas: max(1, minReplicas), maxReplicas: maxReplicas, cpuAverageUtilization: cpuTargetPercent)
             if container.resources.cpuMillis == nil {
                 diagnostics.warning(KubernetesDiagnostics.autoscalerWithoutCPU,
                                     "max_replicas > 1 writes a HorizontalPodAutoscaler on CPU utilization, which needs a CPU request: pass --copt cpus=...",

@@ -52,6 +52,9 @@ struct KubernetesEmitTests {
         #expect(m.kustomization.resources.contains(KubernetesBackend.FileName.autoscaler))
         #expect(d.all.isEmpty)
 
+        ir.container!.resources = Resources(cpuMillis: 100, minReplicas: 0, maxReplicas: 2)
+        #expect(emit(ir).0?.autoscaler?.minReplicas == 1)
+
         ir.container!.resources = Resources(minReplicas: 3)
         let (fixed, _) = emit(ir)
         #expect(fixed?.deployment?.replicas == 3)
