@@ -6,10 +6,11 @@ extension KubernetesBackend {
     static let portName = "http"
     /// The Service's port.
     static let servicePort = 80
-    /// `--copt`-less HPA target.
+    /// The HPA's CPU utilization target, in percent of the request.
     static let cpuTargetPercent = 80
 
     package static func emit(_ ir: AppIR, options: Options, diagnostics: Diagnostics) -> Model? {
+        guard validate(options, diagnostics: diagnostics) else { return nil }
         let slug = ir.identity.slug
         var resourceFiles: [String] = []
         var model = Model(kustomization: Kustomization(namespace: options.namespace, resources: []), deployment: nil, service: nil,
@@ -185,6 +186,37 @@ extension KubernetesBackend {
         if model.autoscaler != nil { resourceFiles.append(FileName.autoscaler) }
         model.kustomization.resources = resourceFiles
         return model
+    }
+
+    /// Located errors for option values Kubernetes would reject; false if any.
+    static func validate(_ options: Options, diagnostics: Diagnostics) -> Bool {
+        var ok = true
+        func check(_ flag: String, _ value: String?, _ valid: (String) -> Bool, _ what: String) {
+            guard let value, !valid(value) else { return }
+            diagnostics.error(KubernetesDiagnostics.optionInvalid, "\(flag) \(value) is not \(what)", at: .flag(flag, value))
+            ok = false
+        }
+        check("--namespace", options.namespace, Naming.isValidDNS1123Label, "a valid namespace (lowercase letters, digits and '-', at most 63)")
+        check("--host", options.host, { h in Naming.isValidDNS1123Subdomain(h.hasPrefix("*.") ? String(h.dropFirst(2)) : h) },
+              "a valid host name (lowercase DNS name, optionally starting with *.)")
+        check("--ingress-class", options.ingressClass, Naming.isValidDNS1123Subdomain, "a valid IngressClass name")
+        check("--storage-class", options.storageClass, Naming.isValidDNS1123Subdomain, "a valid StorageClass name")
+        check("--secret-name", options.secretName, Naming.isValidDNS1123Subdomain, "a valid Secret name")
+        check("--storage-size", options.storageSize, isQuantity, "a storage quantity like 1Gi or 500Mi")
+        check("--registry", options.registry, { !$0.isEmpty && !$0.contains(where: \.isWhitespace) && !$0.contains(":/") }, "a registry like registry.example.com/team")
+        check("--init-image", options.initImage, { !$0.isEmpty && !$0.contains(where: \.isWhitespace) }, "an image reference")
+        return ok
+    }
+
+    /// A Kubernetes quantity without exponent: digits, an optional fraction, an optional suffix.
+    static func isQuantity(_ s: String) -> Bool {
+        var digits = Substring(s)
+        for suffix in ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "M", "G", "T", "P", "E"] where digits.hasSuffix(suffix) {
+            digits = digits.dropLast(suffix.count)
+            break
+        }
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        return (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
     }
 
     /// The image the cluster pulls: a built image under `--registry`, a pulled one as given.

@@ -95,6 +95,7 @@ package enum KubernetesBackend: Backend {
 
 /// The Kubernetes backend's diagnostic ids.
 package enum KubernetesDiagnostics {
+    package static let optionInvalid = "kubernetes.option-invalid"
     package static let noContainer = "kubernetes.no-container"
     package static let commandLifetime = "kubernetes.command-lifetime"
     package static let noRegistry = "kubernetes.no-registry"

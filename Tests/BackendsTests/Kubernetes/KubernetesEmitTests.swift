@@ -128,6 +128,17 @@ struct KubernetesEmitTests {
         }
     }
 
+    @Test func invalidOptionsAreErrorsAtTheirFlags() throws {
+        let ir = try GoldenIR.load("container")
+        let (model, d) = emit(ir, .init(registry: "r", namespace: "Apps", host: "*.example.com", storageSize: "1 GB", secretName: "ok-name"))
+        #expect(model == nil)
+        #expect(d.rendered == """
+            --namespace Apps: error: --namespace Apps is not a valid namespace (lowercase letters, digits and '-', at most 63) [kubernetes.option-invalid]
+            --storage-size 1 GB: error: --storage-size 1 GB is not a storage quantity like 1Gi or 500Mi [kubernetes.option-invalid]
+            """)
+        #expect(KubernetesBackend.isQuantity("1.5Gi") && KubernetesBackend.isQuantity("500M") && !KubernetesBackend.isQuantity("Gi"))
+    }
+
     @Test func noIngressWithoutAClass() throws {
         let (model, _) = emit(try GoldenIR.load("container"), .init(registry: "r"))
         #expect(model?.ingress == nil)
