@@ -12,7 +12,23 @@ struct KubernetesGoldenTests {
     /// an nginx Ingress, so that every object kind shows up somewhere.
     static let options = KubernetesBackend.Options(registry: "registry.example.com/apps", namespace: "apps", ingressClass: "nginx")
 
-    static var cases: [String] { GoldenIR.cases }
+    /// Every golden IR case, then the cases below.
+    static var cases: [String] { GoldenIR.cases + extraCases.keys.sorted() }
+    /// Golden IR changed to show what no bundled spec asks for: a cl_secret
+    /// file copying a secret (the init container), resources and an autoscaler.
+    static let extraCases: [String: @Sendable () throws -> AppIR] = [
+        "x-container-secret-file-hpa": {
+            var ir = try KubernetesEmitTests.secretFileApp()
+            ir.container!.resources = Resources(cpuMillis: 250, memoryBytes: 256 << 20, minReplicas: 2, maxReplicas: 6)
+            return ir
+        },
+    ]
+
+    /// The IR of a case: golden IR, or an extra case's.
+    static func ir(_ name: String) throws -> AppIR {
+        if let make = extraCases[name] { return try make() }
+        return try GoldenIR.load(name)
+    }
     /// Cases with an error for this backend: `busybox-hostile` mixes text and a
     /// secret in one env value (`kubernetes.mixed-secret`).
     static let rejectedCases: Set<String> = ["busybox-hostile"]
@@ -21,7 +37,7 @@ struct KubernetesGoldenTests {
 
     @Test("artifacts match golden/kubernetes/<case>/", arguments: cases)
     func golden(_ name: String) throws {
-        let ir = try GoldenIR.load(name)
+        let ir = try Self.ir(name)
         let diagnostics = Diagnostics()
         let artifacts = KubernetesBackend.artifacts(for: ir, options: Self.options, diagnostics: diagnostics)
         // A case the backend rejects has only diagnostics.txt as its golden.
@@ -30,7 +46,7 @@ struct KubernetesGoldenTests {
         try Golden.check(files, against: "golden/kubernetes/\(name)")
     }
 
-    @Test("every golden IR case has a kubernetes golden folder and no other folder exists")
+    @Test("every case has a kubernetes golden folder and no other folder exists")
     func everyCaseCovered() throws {
         let dir = Golden.repositoryRoot.appendingPathComponent("golden/kubernetes")
         let folders = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []

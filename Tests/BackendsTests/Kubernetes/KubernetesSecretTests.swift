@@ -25,7 +25,7 @@ struct KubernetesSecretTests {
 
     @Test("no secret value from the environment appears in any file", arguments: KubernetesGoldenTests.builtCases)
     func noSecretValues(_ name: String) throws {
-        let ir = try GoldenIR.load(name)
+        let ir = try KubernetesGoldenTests.ir(name)
         var environment = ProcessInfo.processInfo.environment.filter { key, value in
             value.count >= 8 && ir.container?.env.contains { $0.value.secrets.contains { $0.key == key || $0.environmentName == key } } == true
         }

@@ -35,7 +35,7 @@ struct KubernetesValidationTests {
 /// One case's artifacts written to a temporary directory, as the CLI would.
 enum KubernetesDirectory {
     static func write(_ name: String, options: KubernetesBackend.Options) throws -> URL {
-        let ir = try GoldenIR.load(name)
+        let ir = try KubernetesGoldenTests.ir(name)
         let diagnostics = Diagnostics()
         let artifacts = try #require(KubernetesBackend.artifacts(for: ir, options: options, diagnostics: diagnostics), "\(diagnostics.rendered)")
         return try write(artifacts, label: name)
