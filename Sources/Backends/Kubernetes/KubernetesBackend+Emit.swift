@@ -281,9 +281,20 @@ extension KubernetesBackend {
                 case .literal(let text):
                     words.append(ShellWord.quote(text))
                 case .secret(let reference):
-                    let variable = reference.environmentName
-                    if !env.contains(where: { $0.name == variable }) {
-                        env.append(EnvVarSpec(name: variable, source: .secretKeyRef(name: names.secret, key: reference.key)))
+                    // One variable per Secret key; keys that sanitize alike (`a-b`, `a_b`) get a suffix.
+                    let source = EnvVarSpec.Source.secretKeyRef(name: names.secret, key: reference.key)
+                    let variable: String
+                    if let existing = env.first(where: { $0.source == source }) {
+                        variable = existing.name
+                    } else {
+                        var candidate = reference.environmentName
+                        var n = 2
+                        while env.contains(where: { $0.name == candidate }) {
+                            candidate = reference.environmentName + "_\(n)"
+                            n += 1
+                        }
+                        variable = candidate
+                        env.append(EnvVarSpec(name: variable, source: source))
                     }
                     words.append("\"$\(variable)\"")
                 }

@@ -167,6 +167,19 @@ struct KubernetesEmitTests {
         #expect(model?.secretFiles == [])
     }
 
+    @Test func secretKeysThatSanitizeAlikeGetTheirOwnVariables() throws {
+        var ir = try Self.secretFileApp(template: "{{ .params.a }}{{ .params.b }}{{ .params.a }}")
+        ir.container!.env.insert(EnvVar(name: "a", value: EnvValue([.secret(SecretReference(provider: nil, key: "K-1"))]), origin: .param), at: 0)
+        ir.container!.env.insert(EnvVar(name: "b", value: EnvValue([.secret(SecretReference(provider: nil, key: "K_1"))]), origin: .param), at: 0)
+        let (model, _) = emit(ir)
+        let initContainer = try #require(model?.deployment?.template.spec.initContainers.first)
+        #expect(initContainer.env == [
+            EnvVarSpec(name: "OPENRUN_SECRET_K_1", source: .secretKeyRef(name: "app-secrets", key: "K-1")),
+            EnvVarSpec(name: "OPENRUN_SECRET_K_1_2", source: .secretKeyRef(name: "app-secrets", key: "K_1")),
+        ])
+        #expect(initContainer.command.last?.contains("printf '%s' \"$OPENRUN_SECRET_K_1\" \"$OPENRUN_SECRET_K_1_2\" \"$OPENRUN_SECRET_K_1\" >") == true)
+    }
+
     @Test func secretFilesThatTransformSecretsAreLeftToTheOperator() throws {
         let ir = try Self.secretFileApp(template: "password={{ printf \"%q\" .params.db_password }}\n")
         let (model, d) = emit(ir)
