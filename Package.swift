@@ -78,6 +78,10 @@ let package = Package(
         .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR", "TextTemplate", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "IR", "TextTemplate", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OpenrunCLI", "IR"]),
+        // Drives dev/ (host podman, the systemd + Podman 5 sandbox) for tests
+        // that use a real engine; see docs/testing.md.
+        .target(name: "EngineTestSupport", path: "Tests/EngineTestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["EngineTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
