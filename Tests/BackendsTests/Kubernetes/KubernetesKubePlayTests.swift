@@ -1,3 +1,4 @@
+import EngineTestSupport
 import Foundation
 import TestSupport
 import Testing
@@ -9,14 +10,13 @@ import Testing
 /// Podman 5 sandbox (`dev/sandbox`; the host's Podman 4.3 cannot run pods).
 /// The test curls the app, checks that the secret env var, the assembled
 /// file and the volume reached the container, and tears everything down.
-@Suite("Kubernetes manifests run under podman kube play", .serialized)
+@Suite("Kubernetes manifests run under podman kube play", .serialized,
+       .enabled(if: Engine.sandboxTestsEnabled, "needs podman and debootstrap (dev/setup); always on in CI"))
 struct KubernetesKubePlayTests {
-    static let sandboxScript = TestPaths.root.appendingPathComponent("dev/sandbox")
     static let sandboxName = "openrun-kube-e2e"
     static let secretValue = "p@ss \"w0rd\" $HOME 'x' \\n ✓"
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: sandboxScript.path), "needs dev/sandbox (systemd + Podman 5)"),
-          .timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(10)))
     func busyboxAppServesSecretEnvFileAndVolume() throws {
         let fm = FileManager.default
         let work = fm.temporaryDirectory.appendingPathComponent("openrun-kubeplay-\(UUID().uuidString)")
@@ -58,47 +58,33 @@ struct KubernetesKubePlayTests {
         try secret.stdout.write(to: work.appendingPathComponent("secret.yaml"))
 
         // 3. The sandbox: build the image, play the Secret and the app.
-        try sandbox(["up"])
-        defer { _ = try? sandbox(["down"]) }
-        try sandbox(["exec", "mkdir", "-p", "/e2e/src"])
-        try sandbox(["cp", TestPaths.root.appendingPathComponent("Tests/Fixtures/apps/kube-e2e").path + "/.", "/e2e/src"])
-        try sandbox(["cp", work.appendingPathComponent("app.yaml").path, "/e2e/app.yaml"])
-        try sandbox(["cp", work.appendingPathComponent("secret.yaml").path, "/e2e/secret.yaml"])
-        try sandbox(["exec", "podman", "build", "--quiet", "--tag", image, "/e2e/src"])
-        try sandbox(["exec", "podman", "kube", "play", "/e2e/secret.yaml"])
+        let sandbox = try Sandbox.up(name: Self.sandboxName)
+        defer { sandbox.down() }
+        try sandbox.exec(["mkdir", "-p", "/e2e/src"])
+        try sandbox.copy(TestPaths.root.appendingPathComponent("Tests/Fixtures/apps/kube-e2e/."), to: "/e2e/src")
+        try sandbox.copy(work.appendingPathComponent("app.yaml"), to: "/e2e/app.yaml")
+        try sandbox.copy(work.appendingPathComponent("secret.yaml"), to: "/e2e/secret.yaml")
+        try sandbox.exec(["podman", "build", "--quiet", "--tag", image, "/e2e/src"])
+        try sandbox.exec(["podman", "kube", "play", "/e2e/secret.yaml"])
         defer {
-            _ = try? sandbox(["exec", "podman", "kube", "down", "/e2e/app.yaml"])
-            _ = try? sandbox(["exec", "podman", "secret", "rm", "app-secrets"])
+            _ = try? sandbox.run(["podman", "kube", "down", "/e2e/app.yaml"])
+            _ = try? sandbox.run(["podman", "secret", "rm", "app-secrets"])
         }
-        try sandbox(["exec", "podman", "kube", "play", "--publish", "18080:8080", "/e2e/app.yaml"])
+        try sandbox.exec(["podman", "kube", "play", "--publish", "18080:8080", "/e2e/app.yaml"])
 
         // 4. What reached the container.
-        let envText = try poll("http://127.0.0.1:18080/env.txt")
+        let envText = try poll(sandbox, "http://127.0.0.1:18080/env.txt")
         #expect(envText == Self.secretValue)
-        #expect(try poll("http://127.0.0.1:18080/config.txt") == "password=\(Self.secretValue)\nname=KubeE2E\n")
-        #expect(try !poll("http://127.0.0.1:18080/volume.txt").isEmpty)
-    }
-
-    /// `dev/sandbox ARGS...` with this suite's sandbox name; throws unless it exits 0.
-    @discardableResult
-    func sandbox(_ arguments: [String]) throws -> String {
-        var env = ProcessInfo.processInfo.environment
-        env["OPENRUN_SANDBOX"] = Self.sandboxName
-        let result = try runProcess(Self.sandboxScript.path, arguments, in: TestPaths.root, environment: env)
-        guard result.status == 0 else {
-            throw PyYAML.Failure(description: "dev/sandbox \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.stderr)")
-        }
-        return String(decoding: result.stdout, as: UTF8.self)
+        #expect(try poll(sandbox, "http://127.0.0.1:18080/config.txt") == "password=\(Self.secretValue)\nname=KubeE2E\n")
+        #expect(try !poll(sandbox, "http://127.0.0.1:18080/volume.txt").isEmpty)
     }
 
     /// GETs `url` inside the sandbox until it answers 200 (up to 60 s).
-    func poll(_ url: String) throws -> String {
+    func poll(_ sandbox: Sandbox, _ url: String) throws -> String {
         var last = ""
         for _ in 0..<120 {
-            var env = ProcessInfo.processInfo.environment
-            env["OPENRUN_SANDBOX"] = Self.sandboxName
-            let r = try runProcess(Self.sandboxScript.path, ["exec", "curl", "-fsS", "--max-time", "5", url], in: TestPaths.root, environment: env)
-            if r.status == 0 { return String(decoding: r.stdout, as: UTF8.self) }
+            let r = try sandbox.run(["curl", "-fsS", "--max-time", "5", url])
+            if r.status == 0 { return r.stdout }
             last = r.stderr
             Thread.sleep(forTimeInterval: 0.5)
         }
