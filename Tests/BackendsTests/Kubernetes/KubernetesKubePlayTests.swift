@@ -26,8 +26,7 @@ struct KubernetesKubePlayTests {
         // 1. Compile, as a user would; the secret is in the environment and must not reach a file.
         let openrun = TestPaths.root.appendingPathComponent(".build/debug/openrun").path
         try #require(fm.isExecutableFile(atPath: openrun), "build first: swift build --build-tests")
-        var env = ProcessInfo.processInfo.environment
-        env["DB_PASSWORD"] = Self.secretValue
+        let env = ["DB_PASSWORD": Self.secretValue]
         let dist = work.appendingPathComponent("dist")
         let build = try runProcess(openrun, [
             "build", "Tests/Fixtures/apps/kube-e2e", "/app", "--spec", "container", "--target", "kubernetes", "-o", dist.path,
