@@ -25,8 +25,7 @@ public enum BackendKind: String, CaseIterable, Codable, Sendable {
 
     package var isAvailable: Bool {
         switch self {
-        case .docker, .kubernetes: true
-        case .quadlet: false
+        case .docker, .kubernetes, .quadlet: true
         }
     }
 
@@ -35,11 +34,7 @@ public enum BackendKind: String, CaseIterable, Codable, Sendable {
         switch self {
         case .docker: DockerBackend.artifacts(for: ir, options: options.docker, diagnostics: diagnostics)
         case .kubernetes: KubernetesBackend.artifacts(for: ir, options: options.kubernetes, diagnostics: diagnostics)
-        case .quadlet:
-            {
-                diagnostics.error("build.target-unavailable", "the \(rawValue) backend is not available in this build", at: .flag("--target", rawValue))
-                return nil
-            }()
+        case .quadlet: QuadletBackend.artifacts(for: ir, options: options.quadlet, diagnostics: diagnostics)
         }
     }
 }
@@ -48,6 +43,7 @@ public enum BackendKind: String, CaseIterable, Codable, Sendable {
 package struct BackendOptions: Sendable {
     package var docker = DockerBackend.Options()
     package var kubernetes = KubernetesBackend.Options()
+    package var quadlet = QuadletBackend.Options()
 
     package init() {}
 }

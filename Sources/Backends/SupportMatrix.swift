@@ -44,7 +44,7 @@ extension BackendKind {
         switch self {
         case .docker: DockerBackend.support
         case .kubernetes: KubernetesBackend.support
-        case .quadlet: nil
+        case .quadlet: QuadletBackend.support
         }
     }
 

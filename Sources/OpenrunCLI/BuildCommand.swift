@@ -94,12 +94,33 @@ struct BackendFlags: ParsableArguments {
     @Option(name: .customLong("init-image"), help: ArgumentHelp("kubernetes: image (with sh) of the init container that assembles cl_secret files from the Secret.", valueName: "image"))
     var initImage: String = KubernetesBackend.Options().initImage
 
+    @Option(name: .customLong("scale-to-zero"), help: ArgumentHelp("quadlet: socket activation and idle stop (default: on for apps with a port).", valueName: "true|false"))
+    var scaleToZero: Bool?
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("quadlet: seconds without traffic before the container stops (default: 180).", valueName: "seconds"))
+    var idleTimeout: Int?
+
+    @Option(name: .customLong("listen"), help: ArgumentHelp("quadlet: where the app's socket listens, PORT or ADDRESS:PORT (default: a port from the app's slug, 20000-29999).", valueName: "address"))
+    var listen: String?
+
+    @Option(name: .customLong("host-port"), help: ArgumentHelp("quadlet: the loopback port the container is published on (default: from the slug, 30000-39999).", valueName: "port"))
+    var hostPort: Int?
+
+    @Option(name: .customLong("app-url"), help: ArgumentHelp("quadlet: the app's public URL, CL_APP_URL (default: http://localhost:<listen port><path>).", valueName: "url"))
+    var appURL: String?
+
     func options() -> BackendOptions {
         var o = BackendOptions()
         o.docker.stopTimeoutSeconds = max(0, stopTimeout)
         o.kubernetes = KubernetesBackend.Options(registry: registry, namespace: namespace, ingressClass: ingressClass, host: host,
                                                  storageSize: storageSize, storageClass: storageClass, secretName: secretName,
                                                  initImage: initImage)
+
+        o.quadlet.scaleToZero = scaleToZero
+        o.quadlet.idleTimeoutSeconds = idleTimeout.map { max(1, $0) }
+        o.quadlet.listen = listen
+        o.quadlet.hostPort = hostPort
+        o.quadlet.appURL = appURL
         return o
     }
 }

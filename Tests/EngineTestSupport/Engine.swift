@@ -11,6 +11,9 @@ package enum Engine {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `dev/containers.conf`: runc, no rlimits, cgroupfs (this machine's facts).
+    /// `repositoryRoot` as a path.
+    package static var repositoryRootPath: String { repositoryRoot.path }
+
     package static var containersConf: String {
         repositoryRoot.appendingPathComponent("dev/containers.conf").path
     }
@@ -41,11 +44,12 @@ package enum Engine {
 
     /// Runs a `dev/` script (`dev(["sandbox", "up"])`) with the engine environment.
     @discardableResult
-    package static func dev(_ argv: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws -> CommandResult {
+    package static func dev(_ argv: [String], stdin: Data? = nil, environment extra: [String: String] = [:],
+                            timeout: Double = 600) throws -> CommandResult {
         var env = environment
         for (k, v) in extra { env[k] = v }
         let script = repositoryRoot.appendingPathComponent("dev").appendingPathComponent(argv[0]).path
-        return try Command.check([script] + argv.dropFirst(), stdin: stdin, environment: env)
+        return try Command.check([script] + argv.dropFirst(), stdin: stdin, environment: env, timeout: timeout)
     }
 
     /// Runs the host's podman with `dev/containers.conf`.

@@ -11,10 +11,11 @@ package struct Sandbox: Sendable {
 
     private var env: [String: String] { ["OPENRUN_SANDBOX": name] }
 
-    /// Starts the sandbox (building its image on first use) and waits for systemd.
+    /// Starts the sandbox (building its image on first use: debootstrap takes
+    /// one to four minutes on a busy machine, hence the long timeout) and waits for systemd.
     package static func up(name: String) throws -> Sandbox {
         let s = Sandbox(name: name)
-        try Engine.dev(["sandbox", "up"], environment: s.env)
+        try Engine.dev(["sandbox", "up"], environment: s.env, timeout: 1800)
         return s
     }
 

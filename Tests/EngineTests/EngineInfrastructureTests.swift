@@ -50,3 +50,38 @@ struct EngineInfrastructureTests {
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     }
 }
+
+/// The sandbox runs what the host's Podman 4.3 cannot: systemd and `podman kube play`.
+@Suite(.enabled(if: Engine.sandboxTestsEnabled, "needs podman + debootstrap (dev/setup); always on in CI"))
+struct SandboxTests {
+    @Test func sandboxRunsSystemdAndPodmanKubePlay() throws {
+        let sandbox = try Sandbox.up(name: "openrun-sandbox-test-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { sandbox.down() }
+        #expect(try sandbox.run(["systemctl", "is-system-running"]).output == "running")
+        #expect(try sandbox.exec(["podman", "--version"]).output.hasPrefix("podman version 5."))
+        let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers:
+              - name: httpd
+                image: localhost/openrun-test-busybox:latest
+                command: ["httpd", "-f", "-p", "8080", "-h", "/var/www"]
+                ports: [{containerPort: 8080, hostPort: 18090}]
+
+        """
+        try sandbox.exec(["podman", "kube", "play", "-"], stdin: Data(deployment.utf8))
+        var body = ""
+        for _ in 0..<100 where body.isEmpty {
+            let r = try sandbox.run(["curl", "-sS", "-m", "2", "http://127.0.0.1:18090/"])
+            if r.status == 0 { body = r.output } else { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(body == "openrun test image")
+    }
+}
