@@ -26,6 +26,11 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]
         ),
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
         .target(
             name: "IR",
             dependencies: [
@@ -51,7 +56,7 @@ let package = Package(
         ),
         .target(
             name: "Backends",
-            dependencies: ["IR", "TextTemplate"]
+            dependencies: ["IR", "CYAML", "TextTemplate"]
         ),
         .target(
             name: "Runtime",

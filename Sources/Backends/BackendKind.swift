@@ -25,8 +25,7 @@ public enum BackendKind: String, CaseIterable, Codable, Sendable {
 
     package var isAvailable: Bool {
         switch self {
-        case .docker, .quadlet: true
-        case .kubernetes: false
+        case .docker, .kubernetes, .quadlet: true
         }
     }
 
@@ -34,12 +33,8 @@ public enum BackendKind: String, CaseIterable, Codable, Sendable {
     package func artifacts(for ir: AppIR, options: BackendOptions, diagnostics: Diagnostics) -> [Artifact]? {
         switch self {
         case .docker: DockerBackend.artifacts(for: ir, options: options.docker, diagnostics: diagnostics)
+        case .kubernetes: KubernetesBackend.artifacts(for: ir, options: options.kubernetes, diagnostics: diagnostics)
         case .quadlet: QuadletBackend.artifacts(for: ir, options: options.quadlet, diagnostics: diagnostics)
-        case .kubernetes:
-            {
-                diagnostics.error("build.target-unavailable", "the \(rawValue) backend is not available in this build", at: .flag("--target", rawValue))
-                return nil
-            }()
         }
     }
 }
@@ -47,6 +42,7 @@ public enum BackendKind: String, CaseIterable, Codable, Sendable {
 /// Each backend's own options, side by side (each backend reads only its own).
 package struct BackendOptions: Sendable {
     package var docker = DockerBackend.Options()
+    package var kubernetes = KubernetesBackend.Options()
     package var quadlet = QuadletBackend.Options()
 
     package init() {}

@@ -43,8 +43,8 @@ extension BackendKind {
     package var support: [BackendFeature: SupportLevel]? {
         switch self {
         case .docker: DockerBackend.support
+        case .kubernetes: KubernetesBackend.support
         case .quadlet: QuadletBackend.support
-        case .kubernetes: nil
         }
     }
 

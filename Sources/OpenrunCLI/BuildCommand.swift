@@ -70,6 +70,30 @@ struct BackendFlags: ParsableArguments {
     @Option(name: .customLong("stop-timeout"), help: ArgumentHelp("docker: seconds a stop waits before the container is killed.", valueName: "seconds"))
     var stopTimeout: Int = DockerBackend.Options().stopTimeoutSeconds
 
+    @Option(name: .customLong("registry"), help: ArgumentHelp("kubernetes: registry built images are pushed to; the Deployment runs REGISTRY/<slug>:<tag>.", valueName: "host/path"))
+    var registry: String?
+
+    @Option(name: .customLong("namespace"), help: ArgumentHelp("kubernetes: namespace set in kustomization.yaml.", valueName: "name"))
+    var namespace: String?
+
+    @Option(name: .customLong("ingress-class"), help: ArgumentHelp("kubernetes: write an Ingress of this class (nginx and traefik classes also get strip_app rewrites).", valueName: "class"))
+    var ingressClass: String?
+
+    @Option(name: .customLong("host"), help: ArgumentHelp("kubernetes: the Ingress host and CL_APP_URL host (default: the app's domain).", valueName: "host"))
+    var host: String?
+
+    @Option(name: .customLong("storage-size"), help: ArgumentHelp("kubernetes: size of each PersistentVolumeClaim.", valueName: "quantity"))
+    var storageSize: String = KubernetesBackend.Options().storageSize
+
+    @Option(name: .customLong("storage-class"), help: ArgumentHelp("kubernetes: storage class of the PersistentVolumeClaims (default: the cluster's).", valueName: "class"))
+    var storageClass: String?
+
+    @Option(name: .customLong("secret-name"), help: ArgumentHelp("kubernetes: the Secret you create holding secret params (default: <slug>-secrets).", valueName: "name"))
+    var secretName: String?
+
+    @Option(name: .customLong("init-image"), help: ArgumentHelp("kubernetes: image (with sh) of the init container that assembles cl_secret files from the Secret.", valueName: "image"))
+    var initImage: String = KubernetesBackend.Options().initImage
+
     @Option(name: .customLong("scale-to-zero"), help: ArgumentHelp("quadlet: socket activation and idle stop (default: on for apps with a port).", valueName: "true|false"))
     var scaleToZero: Bool?
 
@@ -88,6 +112,10 @@ struct BackendFlags: ParsableArguments {
     func options() -> BackendOptions {
         var o = BackendOptions()
         o.docker.stopTimeoutSeconds = max(0, stopTimeout)
+        o.kubernetes = KubernetesBackend.Options(registry: registry, namespace: namespace, ingressClass: ingressClass, host: host,
+                                                 storageSize: storageSize, storageClass: storageClass, secretName: secretName,
+                                                 initImage: initImage)
+
         o.quadlet.scaleToZero = scaleToZero
         o.quadlet.idleTimeoutSeconds = idleTimeout.map { max(1, $0) }
         o.quadlet.listen = listen
