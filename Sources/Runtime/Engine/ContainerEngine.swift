@@ -1,0 +1,54 @@
+/// What the runtime asks of a container engine (podman or docker, or a test double).
+///
+/// Every call is async and never blocks an event loop; failures throw `EngineError`.
+package protocol ContainerEngine: Sendable {
+    /// Whether `reference` is present in the local image store.
+    func imageExists(_ reference: String) async throws -> Bool
+    /// Builds an image; `arguments` follow the engine's `build` verb (tag, file, context, build args).
+    func build(tag: String, arguments: [String]) async throws
+    /// Pulls `reference` into the local image store.
+    func pull(_ reference: String) async throws
+    /// Creates a named volume; creating one that exists is not an error.
+    func createVolume(_ name: String) async throws
+    /// Creates and starts a container named `container`; `arguments` follow the engine's `run` verb.
+    func run(container: String, arguments: [String]) async throws
+    /// Starts an existing, stopped container.
+    func start(container: String) async throws
+    /// Stops a running container, waiting at most `timeoutSeconds` before killing it.
+    func stop(container: String, timeoutSeconds: Int) async throws
+    /// The container's state, matched by its exact name.
+    func state(container: String) async throws -> ContainerState
+    /// The host port published for `containerPort` of the container named exactly `container`.
+    func publishedPort(container: String, containerPort: Int) async throws -> Int?
+    /// The last `tail` lines of the container's output.
+    func logs(container: String, tail: Int) async throws -> String
+}
+
+/// A container as the engine reports it.
+package enum ContainerState: Sendable, Hashable {
+    /// No container of that name.
+    case absent
+    /// Created or exited; `start` brings it back. `exitCode` is nil when it never ran.
+    case stopped(exitCode: Int?)
+    case running
+}
+
+/// An engine command that failed.
+package struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The command line, for the log (`podman run --name ...`).
+    package var command: String
+    package var exitCode: Int?
+    /// What the engine wrote on stderr, trimmed.
+    package var output: String
+
+    package init(command: String, exitCode: Int?, output: String) {
+        self.command = command
+        self.exitCode = exitCode
+        self.output = output
+    }
+
+    package var description: String {
+        let status = exitCode.map { "exit status \($0)" } ?? "failed"
+        return output.isEmpty ? "\(command): \(status)" : "\(command): \(status): \(output)"
+    }
+}
