@@ -49,6 +49,10 @@ package struct ContainerLauncher: AppLauncher {
             }
             // Re-read after every start: a `start` may publish a different host port.
             guard let port = try await engine.publishedPort(container: name, containerPort: recipe.containerPort) else {
+                // An exited container publishes nothing: say why it exited.
+                if case .stopped(let code) = try await engine.state(container: name) {
+                    throw StartFailure.exited(exitCode: code, logs: (try? await engine.logs(container: name, tail: 50)) ?? "")
+                }
                 throw StartFailure.noPublishedPort(container: name, port: recipe.containerPort)
             }
             let endpoint = Endpoint(host: "127.0.0.1", port: port)

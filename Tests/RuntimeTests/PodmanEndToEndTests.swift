@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import NIOPosix
+import Testing
+@testable import Runtime
+
+/// The runtime against the host's real Podman with the busybox test image
+/// (`dev/test-image`; Podman configured by `dev/containers.conf`). Skipped when either is missing.
+@Suite(.serialized, .enabled(if: PodmanEnvironment.shared != nil, "needs podman, dev/containers.conf and the busybox test image"))
+struct PodmanEndToEndTests {
+    static let image = "localhost/openrun-test-busybox:latest"
+
+    /// A recipe serving busybox httpd on 8080, under a name unique to this run.
+    static func recipe(_ suffix: String, command: [String] = ["busybox", "httpd", "-f", "-p", "8080", "-h", "/var/www"]) -> LaunchRecipe {
+        let name = "openrun-rt-test-\(getpid())-\(suffix)"
+        return LaunchRecipe(containerName: name, image: .pull(image),
+                            runArguments: ["--name", name, "--detach", "--init", "--publish", "127.0.0.1::8080",
+                                           "--label", "dev.openrun.test=runtime", image] + command,
+                            containerPort: 8080, healthPath: "/", stopTimeoutSeconds: 1)
+    }
+
+    struct Host {
+        let host: RuntimeHost
+        let group: MultiThreadedEventLoopGroup
+        let port: Int
+        let engine: CLIEngine
+
+        static func make(_ apps: [ServedApp], idle: Duration? = nil) async throws -> Host {
+            let env = try #require(PodmanEnvironment.shared)
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+            var options = RuntimeOptions(proxy: ProxyConfiguration(host: "127.0.0.1", port: 0), idleTimeout: idle,
+                                         startTimeout: .seconds(30), shutdownGrace: .seconds(2))
+            options.polling = HealthPolling(initialDelay: .milliseconds(2), budget: .seconds(30))
+            let host = try RuntimeHost(apps: apps, options: options, engine: env.engine, logger: Logger(label: "e2e"), group: group)
+            let port = try await host.server.start()
+            return Host(host: host, group: group, port: port, engine: env.engine)
+        }
+
+        func get(_ path: String) async throws -> TestResponse { try await fetch(group, port: port, "GET", path) }
+
+        func close() async {
+            await host.shutdown()
+            for app in host.apps {
+                if let name = app.recipe?.containerName { _ = try? await engine.exec(["rm", "-f", name]) }
+            }
+            try? await group.shutdownGracefully()
+        }
+    }
+
+    @Test func lazyStartAStormOfTwentyFirstRequestsRunsOneContainer() async throws {
+        let recipe = Self.recipe("storm")
+        let h = try await Host.make([ServedApp(name: "web", path: "/web", recipe: recipe)])
+        #expect(try await h.engine.state(container: recipe.containerName) == .absent)
+        let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+            for _ in 0..<20 { group.addTask { try await h.get("/web/") } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(responses.count == 20)
+        #expect(responses.allSatisfy { $0.status == 200 && $0.body.contains("openrun test image") })
+        #expect(responses.allSatisfy { $0.header("x-openrun-cold-start") == "true" })
+        let ps = try await h.engine.check(["ps", "-a", "--filter", "label=dev.openrun.test=runtime",
+                                           "--filter", "name=\(recipe.containerName)", "--format", "{{.Names}}"])
+        #expect(ps.split(separator: "\n").count == 1)
+        let warm = try await h.get("/web/")
+        #expect(warm.header("x-openrun-cold-start") == nil)
+        await h.close()
+    }
+
+    @Test func idleStopWithinASecondOfTheDeadlineThenRestartOnTheNextRequest() async throws {
+        let recipe = Self.recipe("idle")
+        let h = try await Host.make([ServedApp(name: "web", path: "/", recipe: recipe)], idle: .seconds(2))
+        let first = try await h.get("/")
+        #expect(first.status == 200)
+        let clock = ContinuousClock()
+        let last = clock.now
+        var stoppedAt: ContinuousClock.Instant?
+        while clock.now - last < .seconds(6) {
+            if case .stopped = try await h.engine.state(container: recipe.containerName) {
+                stoppedAt = clock.now
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let after = try #require(stoppedAt) - last
+        #expect(after >= .seconds(2))
+        #expect(after <= .seconds(3))
+        let again = try await h.get("/")
+        #expect(again.status == 200)
+        #expect(again.header("x-openrun-cold-start") == "true")
+        await h.close()
+    }
+
+    @Test func aContainerThatExitsOnStartIs503WithItsLogs() async throws {
+        let recipe = Self.recipe("exits", command: ["sh", "-c", "echo flask is not installed >&2; exit 3"])
+        let h = try await Host.make([ServedApp(name: "broken", path: "/", recipe: recipe)])
+        let clock = ContinuousClock()
+        let began = clock.now
+        let r = try await h.get("/")
+        #expect(r.status == 503)
+        #expect(r.header("retry-after") != nil)
+        #expect(r.body.contains("exited while starting"))
+        #expect(r.body.contains("flask is not installed"))
+        #expect(clock.now - began < .seconds(5))
+        await h.close()
+    }
+
+    @Test func shutdownLeavesNoContainerRunning() async throws {
+        let recipe = Self.recipe("shutdown")
+        let h = try await Host.make([ServedApp(name: "web", path: "/", recipe: recipe)])
+        #expect(try await h.get("/").status == 200)
+        #expect(try await h.engine.state(container: recipe.containerName) == .running)
+        await h.host.shutdown()
+        if case .running = try await h.engine.state(container: recipe.containerName) {
+            Issue.record("still running after shutdown")
+        }
+        await h.close()
+    }
+}
+
+/// Podman with this repository's containers.conf and the busybox test image, when present.
+struct PodmanEnvironment: Sendable {
+    let engine: CLIEngine
+
+    static let shared: PodmanEnvironment? = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let conf = ProcessEnvironment.value(of: "CONTAINERS_CONF") ?? root.appendingPathComponent("dev/containers.conf").path
+        guard FileManager.default.fileExists(atPath: conf), let podman = CLIEngine.resolve("podman") else { return nil }
+        let engine = CLIEngine(kind: .podman, executable: podman.executable, environment: ["CONTAINERS_CONF": conf])
+        // Synchronous probe at suite set-up: is the test image there?
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: podman.executable)
+        p.arguments = ["image", "exists", PodmanEndToEndTests.image]
+        var env = ProcessInfo.processInfo.environment
+        env["CONTAINERS_CONF"] = conf
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return nil }
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? PodmanEnvironment(engine: engine) : nil
+    }()
+}
