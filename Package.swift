@@ -34,10 +34,17 @@ let package = Package(
         .target(
             name: "IR"
         ),
+        // Go's text/template (the cl_secret file renderer) and strconv quoting:
+        // used by the frontend to check templates and by the runtime to render them.
+        .target(
+            name: "TextTemplate",
+            dependencies: ["IR"]
+        ),
         .target(
             name: "Frontend",
             dependencies: [
                 "IR",
+                "TextTemplate",
                 "CGit2",
                 "CArchive",
                 .product(name: "BigInt", package: "BigInt"),
@@ -45,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "Backends",
-            dependencies: ["IR"]
+            dependencies: ["IR", "TextTemplate"]
         ),
         .target(
             name: "Runtime",
@@ -65,7 +72,7 @@ let package = Package(
         .target(
             name: "OpenrunCLI",
             dependencies: [
-                "IR", "Frontend", "Backends", "Runtime",
+                "IR", "Frontend", "Backends", "Runtime", "TextTemplate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -75,7 +82,7 @@ let package = Package(
             dependencies: ["OpenrunCLI"]
         ),
         .testTarget(name: "IRTests", dependencies: ["IR"]),
-        .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR"]),
+        .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR", "TextTemplate"]),
         .testTarget(name: "CLITests", dependencies: ["OpenrunCLI", "IR"]),
         .testTarget(
             name: "RuntimeTests",

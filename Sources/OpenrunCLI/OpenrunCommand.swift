@@ -26,6 +26,7 @@ public struct OpenrunCommand: AsyncParsableCommand {
             SpecCommand.self,
             InspectCommand.self,
             StarlarkCommand.self,
+            RenderSecretFileCommand.self,
         ]
     )
 

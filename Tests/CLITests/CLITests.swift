@@ -1,4 +1,5 @@
 import Foundation
+import IR
 import Testing
 
 /// Runs the built `openrun` binary as a user would.
@@ -82,7 +83,7 @@ struct InspectIRCLITests {
         let r = try run(["inspect", "ir", "examples/hello-flask", "/hello", "--spec", "python-flask"])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        #expect(json?["schemaVersion"] as? Int == 1)
+        #expect(json?["schemaVersion"] as? Int == AppIR.currentSchemaVersion)
         #expect((json?["identity"] as? [String: Any])?["slug"] as? String == "hello")
         // Same inputs, same bytes.
         #expect(try run(["inspect", "ir", "examples/hello-flask", "/hello", "--spec", "python-flask"]).stdout == r.stdout)

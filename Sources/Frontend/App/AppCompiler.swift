@@ -147,7 +147,7 @@ package enum AppCompiler {
             slug: Naming.appSlug(domain: appPath.domain, path: appPath.path),
             source: source, spec: specInfo, files: files,
             parseContainerfile: { path, bytes, args, diags in containerfileFacts(path: context.displayPath(of: path), bytes: bytes, buildArgs: args, into: diags) },
-            contextDigest: contextDigest, appURL: appURL)
+            contextDigest: contextDigest)
         input.flags = flags
         guard let ir = AppLowering.lower(input, into: diags) else { return nil }
         ok = true

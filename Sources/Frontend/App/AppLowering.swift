@@ -1,4 +1,5 @@
 import IR
+import TextTemplate
 
 /// Lowers what app.star declared, the resolved params, the Containerfile and
 /// the user's flags into one `AppIR`. Reports every problem it finds (never
@@ -19,14 +20,12 @@ package enum AppLowering {
         package var flags = UserFlags()
         /// SHA-256 of the build context (source + spec files).
         package var contextDigest: String
-        /// The app's URL (`CL_APP_URL`, `ace.config("_app_url")`).
-        package var appURL: String
         package var runtime = RuntimePolicy()
 
         package init(declaration: AppDeclaration, params: ParamResolver.Resolved, appPath: AppPath, slug: String,
                      source: SourceInfo, spec: SpecInfo?, files: (any AppFileLookup)?,
                      parseContainerfile: @escaping @Sendable (String, [UInt8], [String: String], Diagnostics) -> ContainerfileFacts?,
-                     contextDigest: String, appURL: String) {
+                     contextDigest: String) {
             self.declaration = declaration
             self.params = params
             self.appPath = appPath
@@ -36,7 +35,6 @@ package enum AppLowering {
             self.files = files
             self.parseContainerfile = parseContainerfile
             self.contextDigest = contextDigest
-            self.appURL = appURL
         }
     }
 
@@ -158,23 +156,21 @@ package enum AppLowering {
             let buildArgs = mergeBuildArgs(config, input, declared: facts.args, into: diags)
             let tag = imageTag(slug: input.slug, contextDigest: input.contextDigest, containerfile: path,
                                buildDir: config.buildDir, buildArgs: buildArgs)
-            image = .build(BuildImage(containerfile: path, containerfileOrigin: origin, contextDirectory: config.buildDir,
-                                      contextDigest: input.contextDigest, buildArgs: buildArgs, tag: tag,
+            image = .build(BuildImage(context: BuildContextHandle(digest: input.contextDigest, directory: config.buildDir),
+                                      containerfile: path, containerfileOrigin: origin, buildArgs: buildArgs, tag: tag,
                                       baseImages: facts.baseImages, location: config.location))
         }
 
         // Port.
-        var port = 0
-        var portOrigin = ContainerIR.PortOrigin.none
-        var portLocation: SourceLocation? = config.location
+        var port: PortIR?
         if config.port != 0 {
             guard config.port <= 65535 else {
                 diags.error("container.port-invalid", "port \(config.port) is out of range (1-65535)", at: config.location)
                 return (nil, nil)
             }
-            (port, portOrigin) = (config.port, .config)
+            port = PortIR(config.port, origin: .config, location: config.location)
         } else if let (p, loc) = facts.exposedPort {
-            (port, portOrigin, portLocation) = (p, .expose, loc)
+            port = PortIR(p, origin: .expose, location: loc)
         } else if lifetime != .command {
             let file: String
             if case .build(let b)? = image { file = b.containerfile } else { file = "the image" }
@@ -186,18 +182,15 @@ package enum AppLowering {
         }
 
         let volumes = lowerVolumes(config, facts: facts, input, into: diags)
-        let env = lowerEnvironment(input, port: port, into: diags)
-        var labels = [Label("dev.openrun.app.path", input.appPath.domain.map { "\($0):\(input.appPath.path)" } ?? input.appPath.path),
-                      Label("dev.openrun.app.slug", input.slug)]
-        labels.sort { $0.key < $1.key }
-        let container = ContainerIR(
-            port: port, portOrigin: portOrigin, portLocation: portOrigin == .none ? nil : portLocation,
-            scheme: config.scheme, healthPath: healthPath(config.health), lifetime: lifetime,
-            env: env, volumes: volumes, resources: options.resources, engineFlags: options.engineFlags,
-            labels: labels, stopSignal: facts.stopSignal, devSettings: config.devSettings, location: config.location)
-        if config.scheme != "http" && config.scheme != "https" {
+        let env = lowerEnvironment(input, port: port?.number, into: diags)
+        guard let scheme = ContainerIR.Scheme(rawValue: config.scheme) else {
             diags.error("container.scheme-invalid", "scheme must be \"http\" or \"https\", got \"\(config.scheme)\"", at: config.location)
+            return (image, nil)
         }
+        let container = ContainerIR(
+            port: port, scheme: scheme, healthPath: healthPath(config.health), lifetime: lifetime,
+            env: env, volumes: volumes, resources: options.resources, engineFlags: options.engineFlags,
+            stopSignal: facts.stopSignal, devSettings: config.devSettings, location: config.location)
         return (image, container)
     }
 
@@ -272,7 +265,7 @@ package enum AppLowering {
     // MARK: Volumes
 
     static func lowerVolumes(_ config: ContainerConfig, facts: ContainerfileFacts, _ input: Input, into diags: Diagnostics) -> [VolumeIR] {
-        var declarations: [(String, VolumeIR.Origin, SourceLocation?)] = []
+        var declarations: [(String, VolumeDeclared.Origin, SourceLocation?)] = []
         declarations += facts.volumes.map { ($0.0, .containerfile, $0.1) }
         declarations += input.flags.volumes.map { ($0, .flag, SourceLocation.flag("--cvol", $0)) }
         declarations += config.volumes.map { ($0.0, .appStar, $0.1) }
@@ -290,14 +283,23 @@ package enum AppLowering {
                 continue
             }
             targets[v.target] = location
-            var name: String?
+            let declared = VolumeDeclared(origin: origin, text: raw, location: location)
             switch v.kind {
-            case .anonymous: name = volumeName(slug: input.slug, key: v.target)
-            case .named: name = volumeName(slug: input.slug, key: v.source ?? v.target)
-            case .bind, .secretFile: name = nil
-            }
-            var templateText: String?
-            if v.kind == .secretFile, let template = v.source {
+            case .anonymous:
+                out.append(.anonymous(AnonymousVolume(name: volumeName(slug: input.slug, key: v.target), target: v.target,
+                                                      readOnly: v.readOnly, declared: declared)))
+            case .named:
+                let declaredName = v.source ?? v.target
+                out.append(.named(NamedVolume(declaredName: declaredName, name: volumeName(slug: input.slug, key: declaredName),
+                                              target: v.target, readOnly: v.readOnly, declared: declared)))
+            case .bind:
+                let source = v.source ?? ""
+                let relative = !source.hasPrefix("/")
+                let path = relative ? (source == "." || source == "./" ? "" : (source.hasPrefix("./") ? String(source.dropFirst(2)) : source)) : source
+                out.append(.bind(BindMount(path: path, base: relative ? .appSource : .absolute, target: v.target,
+                                           readOnly: v.readOnly, declared: declared)))
+            case .secretFile:
+                let template = v.source ?? ""
                 let path = template.hasPrefix("./") ? String(template.dropFirst(2)) : template
                 guard let bytes = input.files?.read(path) else {
                     diags.error("volume.template-missing", "secret template \"\(template)\" is not in the app source or the spec", at: location)
@@ -310,12 +312,24 @@ package enum AppLowering {
                     diags.absorb(error)
                     continue
                 }
-                templateText = text
+                out.append(.secretFile(SecretFileMount(templatePath: path, template: text, name: secretFileName(templatePath: path, target: v.target),
+                                                       target: v.target, declared: declared)))
             }
-            out.append(VolumeIR(kind: v.kind, name: name, source: v.source, target: v.target, readOnly: v.readOnly,
-                                origin: origin, declaration: raw, template: templateText, location: location))
         }
         return out
+    }
+
+    /// `<template base name, lowercased, [a-z0-9-] only>-<8 hex of the target>`: unique per app, valid as a file, Secret key and Podman secret name.
+    static func secretFileName(templatePath: String, target: String) -> String {
+        let base = templatePath.split(separator: "/").last.map(String.init) ?? templatePath
+        var readable = ""
+        for u in base.lowercased().unicodeScalars {
+            if ("a"..."z").contains(u) || ("0"..."9").contains(u) { readable.unicodeScalars.append(u) }
+            else if !readable.isEmpty, readable.last != "-" { readable += "-" }
+        }
+        while readable.hasSuffix("-") { readable.removeLast() }
+        if readable.count > 40 { readable = String(readable.prefix(40)) }
+        return (readable.isEmpty ? "" : readable + "-") + String(SHA256.hex(target).prefix(8))
     }
 
     /// `<slug>-<readable part>-<8 hex>`: valid for Docker, Podman and Kubernetes (≤ 63, DNS-1123 label).
@@ -339,7 +353,7 @@ package enum AppLowering {
 
     /// Params (sorted by name, except `secrets`), then CL_APP_PATH, PORT, CL_APP_URL.
     /// Secret references must be allowed by a `container.in` `config` permission's `secrets`.
-    static func lowerEnvironment(_ input: Input, port: Int, into diags: Diagnostics) -> [EnvVar] {
+    static func lowerEnvironment(_ input: Input, port: Int?, into diags: Diagnostics) -> [EnvVar] {
         let allowed = input.declaration.permissions
             .filter { $0.plugin == "container.in" && $0.method == "config" }
             .flatMap(\.secrets)
@@ -356,14 +370,16 @@ package enum AppLowering {
                                 notes: [.init("add secrets=[[\"regex:.*\"]] (or a narrower list) to the container.in config permission in app.star")])
                 } else if !secretAllowed(ref, by: allowed) {
                     diags.error("secrets.not-permitted", "plugin does not have access to secret \(ref.key) (param \"\(name)\")", at: location,
-                                notes: [.init("the container.in config permission allows: \(allowed.map { $0.description }.joined(separator: ", "))")])
+                                notes: [.init("the container.in config permission allows: \(allowed.map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }.joined(separator: ", "))")])
                 }
             }
-            env.append(EnvVar(name: name, value: value, secrets: secrets, origin: .param, location: location))
+            let typed = secrets.isEmpty ? EnvValue.literal(value) : SecretReferences.segments(value)
+            env.append(EnvVar(name: name, value: typed, origin: .param, location: location))
         }
-        env.append(EnvVar(name: "CL_APP_PATH", value: input.appPath.path == "/" ? "" : input.appPath.path, origin: .openrun))
-        env.append(EnvVar(name: "PORT", value: String(port), origin: .openrun))
-        env.append(EnvVar(name: "CL_APP_URL", value: input.appURL, origin: .openrun))
+        env.append(EnvVar(name: "CL_APP_PATH", value: .literal(input.appPath.path == "/" ? "" : input.appPath.path), origin: .openrun))
+        // OpenRun sets PORT to the container port, "0" when there is none.
+        env.append(EnvVar(name: "PORT", value: .literal(String(port ?? 0)), origin: .openrun))
+        env.append(EnvVar(name: "CL_APP_URL", value: EnvValue([.appURL]), origin: .openrun))
         return env
     }
 
@@ -392,19 +408,16 @@ package enum AppLowering {
         var h = SHA256()
         h.update(containerfile)
         let tag = imageTag(slug: input.slug, contextDigest: input.contextDigest, containerfile: h.hexDigest(), buildDir: "", buildArgs: buildArgs)
-        let image = ImageIR.build(BuildImage(containerfile: StaticSite.containerfileName, containerfileOrigin: .generated,
-                                             generatedContainerfile: containerfile, contextDigest: input.contextDigest,
+        let image = ImageIR.build(BuildImage(context: BuildContextHandle(digest: input.contextDigest),
+                                             containerfile: StaticSite.containerfileName, containerfileOrigin: .generated,
+                                             generatedContainerfile: containerfile,
                                              buildArgs: buildArgs, tag: tag, baseImages: [StaticSite.defaultBaseImage], location: decl.location))
         let options = input.flags.containerOptions
-        let container = ContainerIR(port: StaticSite.port, portOrigin: .config, scheme: "http", healthPath: "/", lifetime: .app,
+        let container = ContainerIR(port: PortIR(StaticSite.port, origin: .config, location: decl.location), scheme: .http,
+                                    healthPath: "/", lifetime: .app,
                                     env: lowerEnvironment(input, port: StaticSite.port, into: diags),
                                     volumes: [], resources: options.resources, engineFlags: options.engineFlags,
-                                    labels: [Label("dev.openrun.app.path", input.appPath.path), Label("dev.openrun.app.slug", input.slug)],
                                     location: decl.location)
         return (image, container)
     }
-}
-
-extension Array where Element == String {
-    var description: String { "[" + map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
 }

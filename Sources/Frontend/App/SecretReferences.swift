@@ -27,6 +27,40 @@ package enum SecretReferences {
         return refs
     }
 
+    /// The value as typed segments: the text between actions as literals, each
+    /// action as its secret reference. `{{-` and `-}}` trim the white space
+    /// next to them, as Go's templates do. Call after `scan` reported no error;
+    /// a malformed action is kept as literal text.
+    package static func segments(_ value: String) -> EnvValue {
+        var segments: [EnvValue.Segment] = []
+        var rest = Substring(value)
+        var trimNext = false
+        func literal(_ text: Substring) {
+            var t = text
+            if trimNext { t = t.drop(while: \.isWhitespace) }
+            segments.append(.literal(String(t)))
+        }
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            var action = rest[open.upperBound..<close.lowerBound]
+            var before = rest[..<open.lowerBound]
+            if action.hasPrefix("-") {
+                action = action.dropFirst()
+                while let last = before.last, last.isWhitespace { before = before.dropLast() }
+            }
+            literal(before)
+            trimNext = action.hasSuffix("-")
+            if trimNext { action = action.dropLast() }
+            if let ref = parseAction(String(action)) {
+                segments.append(.secret(ref))
+            } else {
+                segments.append(.literal(String(rest[open.lowerBound..<close.upperBound])))
+            }
+            rest = rest[close.upperBound...]
+        }
+        literal(rest)
+        return EnvValue(segments)
+    }
+
     /// Parses the inside of one action: `secret "K"` or `secret_from "P" "K"`.
     static func parseAction(_ text: String) -> SecretReference? {
         var words: [String] = []

@@ -4,7 +4,11 @@ import IR
 /// `container.config(volumes=)`, parsed but not yet named:
 /// `/path`, `name:/path`, `/abs:/path`, `./rel:/path`, `cl_secret:template:/path`, each with an optional `:ro`.
 package struct VolumeDeclaration: Hashable, Sendable {
-    package var kind: VolumeIR.Kind
+    package enum Kind: Hashable, Sendable {
+        case anonymous, named, bind, secretFile
+    }
+
+    package var kind: Kind
     /// Volume name (named), host path (bind) or template path (secretFile).
     package var source: String?
     package var target: String

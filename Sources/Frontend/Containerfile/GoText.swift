@@ -1,3 +1,5 @@
+import TextTemplate
+
 /// Text helpers that reproduce the Go standard library functions BuildKit's
 /// Dockerfile parser is built on (`unicode.IsSpace`, `strings.TrimSpace`,
 /// `utf8.DecodeRune`, `strconv.Quote`), so that openrun splits and prints

@@ -1,23 +1,19 @@
 import Foundation
 
 extension AppIR {
-    /// The IR as pretty-printed JSON with sorted keys and a trailing newline:
-    /// the same IR always gives the same bytes.
+    /// The IR as pretty-printed JSON: a type's fields sorted by key, param
+    /// values and settings in their own order, a trailing newline. The same IR
+    /// always gives the same bytes, and `decodeJSON` gives the same IR back.
     public func encodeJSON() throws -> Data {
-        let compact = try Self.encoder.encode(self)
-        switch JSONValueReader.parse(String(decoding: compact, as: UTF8.self)) {
-        case .success(let value): return Data(value.prettyJSON.utf8)
-        case .failure(let f): throw EncodingError.invalidValue(self, .init(codingPath: [], debugDescription: "IR JSON did not re-read: \(f.message)"))
-        }
+        Data(try IRValueEncoder().encode(self).prettyJSON.utf8)
     }
 
+    /// Reads what `encodeJSON` wrote, losslessly (big ints, floats, dictionary order).
     public static func decodeJSON(_ data: Data) throws -> AppIR {
-        try JSONDecoder().decode(AppIR.self, from: data)
-    }
-
-    private static var encoder: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
+        let ir = try IRValueDecoder().decode(AppIR.self, fromJSON: data)
+        guard ir.schemaVersion == currentSchemaVersion else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "IR schema version \(ir.schemaVersion) is not \(currentSchemaVersion); rebuild it with this openrun"))
+        }
+        return ir
     }
 }

@@ -7,7 +7,7 @@
 /// column. `openrun inspect ir` prints it as JSON (`AppIR.encodeJSON()`).
 public struct AppIR: Codable, Hashable, Sendable {
     /// Bumped on any incompatible change to the JSON shape.
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     public var schemaVersion: Int
     public var identity: AppIdentity

@@ -8,23 +8,16 @@ public struct ContainerIR: Codable, Hashable, Sendable {
         case command
     }
 
-    /// Where the port came from.
-    public enum PortOrigin: String, Codable, Hashable, Sendable {
-        /// `container.config(port=)`.
-        case config
-        /// The last parsable `EXPOSE` of the Containerfile.
-        case expose
-        /// No port (command lifetime).
-        case none
+    /// The protocol the app speaks on its port.
+    public enum Scheme: String, Codable, Hashable, Sendable {
+        case http
+        case https
     }
 
-    /// The port the app listens on inside the container; 0 when `portOrigin == .none`.
-    public var port: Int
-    public var portOrigin: PortOrigin
-    public var portLocation: SourceLocation?
-    /// `http` or `https`.
-    public var scheme: String
-    /// Health check path (`container.config(health=)`), e.g. `/` or `/_stcore/health`.
+    /// The port the app listens on inside the container; nil when it has none (command lifetime).
+    public var port: PortIR?
+    public var scheme: Scheme
+    /// Health check path (`container.config(health=)`), e.g. `/` or `/_stcore/health`; always starts with `/`.
     public var healthPath: String
     public var lifetime: Lifetime
     /// Environment in the order the container gets it: params, then `CL_APP_PATH`, `PORT`, `CL_APP_URL`.
@@ -34,21 +27,17 @@ public struct ContainerIR: Codable, Hashable, Sendable {
     public var resources: Resources
     /// Raw engine flags from `--copt docker.X=v` / `podman.X=v`, in flag order.
     public var engineFlags: [EngineFlag]
-    /// Labels openrun sets on the container (sorted by key).
-    public var labels: [Label]
     /// Signal to stop the container with (Containerfile `STOPSIGNAL`), if any.
     public var stopSignal: String?
     /// `container.config(dev_settings=)` and spec-level dev settings, recorded as given.
     public var devSettings: IRValue
     public var location: SourceLocation?
 
-    public init(port: Int, portOrigin: PortOrigin, portLocation: SourceLocation? = nil, scheme: String = "http",
-                healthPath: String = "/", lifetime: Lifetime = .app, env: [EnvVar] = [], volumes: [VolumeIR] = [],
-                resources: Resources = Resources(), engineFlags: [EngineFlag] = [], labels: [Label] = [],
-                stopSignal: String? = nil, devSettings: IRValue = .dict([]), location: SourceLocation? = nil) {
+    public init(port: PortIR?, scheme: Scheme = .http, healthPath: String = "/", lifetime: Lifetime = .app,
+                env: [EnvVar] = [], volumes: [VolumeIR] = [], resources: Resources = Resources(),
+                engineFlags: [EngineFlag] = [], stopSignal: String? = nil, devSettings: IRValue = .dict([]),
+                location: SourceLocation? = nil) {
         self.port = port
-        self.portOrigin = portOrigin
-        self.portLocation = portLocation
         self.scheme = scheme
         self.healthPath = healthPath
         self.lifetime = lifetime
@@ -56,85 +45,30 @@ public struct ContainerIR: Codable, Hashable, Sendable {
         self.volumes = volumes
         self.resources = resources
         self.engineFlags = engineFlags
-        self.labels = labels
         self.stopSignal = stopSignal
         self.devSettings = devSettings
         self.location = location
     }
 }
 
-/// One environment variable; a secret one holds a reference, never the secret.
-public struct EnvVar: Codable, Hashable, Sendable {
+/// The port the app listens on inside its container.
+public struct PortIR: Codable, Hashable, Sendable {
+    /// Where the port came from.
     public enum Origin: String, Codable, Hashable, Sendable {
-        /// A param's value.
-        case param
-        /// Set by openrun (`CL_APP_PATH`, `PORT`, `CL_APP_URL`).
-        case openrun
+        /// `container.config(port=)`.
+        case config
+        /// The last parsable `EXPOSE` of the Containerfile.
+        case expose
     }
 
-    public var name: String
-    /// The literal value; when `secrets` is not empty, a template whose `{{secret ...}}` references are resolved at start.
-    public var value: String
-    /// Secret references in `value`, in order.
-    public var secrets: [SecretReference]
+    /// 1–65535.
+    public var number: Int
     public var origin: Origin
     public var location: SourceLocation?
 
-    public init(name: String, value: String, secrets: [SecretReference] = [], origin: Origin, location: SourceLocation? = nil) {
-        self.name = name
-        self.value = value
-        self.secrets = secrets
+    public init(_ number: Int, origin: Origin, location: SourceLocation? = nil) {
+        self.number = number
         self.origin = origin
-        self.location = location
-    }
-}
-
-/// One volume mount.
-public struct VolumeIR: Codable, Hashable, Sendable {
-    public enum Kind: String, Codable, Hashable, Sendable {
-        /// `/path`: an anonymous volume, made a named volume per app so data survives restarts.
-        case anonymous
-        /// `name:/path`: a named volume, namespaced per app.
-        case named
-        /// `/abs:/path` or `./rel:/path`: a bind mount of a host folder.
-        case bind
-        /// `cl_secret:template:/path`: a file rendered from a template with `.params`, mounted read-only.
-        case secretFile
-    }
-
-    /// Where the volume was declared.
-    public enum Origin: String, Codable, Hashable, Sendable {
-        case containerfile
-        case flag
-        case appStar = "config"
-    }
-
-    public var kind: Kind
-    /// The volume name the engine uses (anonymous and named volumes), already namespaced and valid.
-    public var name: String?
-    /// Host path (bind, as written: relative paths stay relative to the app source) or template path (secretFile, in the build context).
-    public var source: String?
-    /// Mount point in the container.
-    public var target: String
-    public var readOnly: Bool
-    public var origin: Origin
-    /// The declaration as written.
-    public var declaration: String
-    /// For `secretFile`: the Go text/template source, rendered with `.params` when the container starts
-    /// (kept here so backends need no file access; it holds references, never secret values).
-    public var template: String?
-    public var location: SourceLocation?
-
-    public init(kind: Kind, name: String? = nil, source: String? = nil, target: String, readOnly: Bool,
-                origin: Origin, declaration: String, template: String? = nil, location: SourceLocation? = nil) {
-        self.kind = kind
-        self.name = name
-        self.source = source
-        self.target = target
-        self.readOnly = readOnly
-        self.origin = origin
-        self.declaration = declaration
-        self.template = template
         self.location = location
     }
 }
@@ -175,16 +109,5 @@ public struct EngineFlag: Codable, Hashable, Sendable {
         self.name = name
         self.value = value
         self.location = location
-    }
-}
-
-/// A container label.
-public struct Label: Codable, Hashable, Sendable {
-    public var key: String
-    public var value: String
-
-    public init(_ key: String, _ value: String) {
-        self.key = key
-        self.value = value
     }
 }

@@ -22,15 +22,13 @@ public struct BuildImage: Codable, Hashable, Sendable {
         case generated
     }
 
-    /// Path of the Containerfile inside the build context.
+    /// The files the image is built from.
+    public var context: BuildContextHandle
+    /// Path of the Containerfile inside the build context (from its root, not from `context.directory`).
     public var containerfile: String
     public var containerfileOrigin: ContainerfileOrigin
     /// The Containerfile's text when openrun generated it.
     public var generatedContainerfile: String?
-    /// Folder inside the build context used as the context root (`container.config(build_dir=)`), "" for the root.
-    public var contextDirectory: String
-    /// SHA-256 (hex) of the build context (source and spec files, after `.dockerignore`).
-    public var contextDigest: String
     /// Build stage to stop at (`--target`), if any.
     public var target: String?
     /// Build args, sorted by name.
@@ -41,19 +39,36 @@ public struct BuildImage: Codable, Hashable, Sendable {
     public var baseImages: [String]
     public var location: SourceLocation?
 
-    public init(containerfile: String, containerfileOrigin: ContainerfileOrigin, generatedContainerfile: String? = nil,
-                contextDirectory: String = "", contextDigest: String, target: String? = nil, buildArgs: [BuildArg],
+    public init(context: BuildContextHandle, containerfile: String, containerfileOrigin: ContainerfileOrigin,
+                generatedContainerfile: String? = nil, target: String? = nil, buildArgs: [BuildArg],
                 tag: String, baseImages: [String] = [], location: SourceLocation? = nil) {
+        self.context = context
         self.containerfile = containerfile
         self.containerfileOrigin = containerfileOrigin
         self.generatedContainerfile = generatedContainerfile
-        self.contextDirectory = contextDirectory
-        self.contextDigest = contextDigest
         self.target = target
         self.buildArgs = buildArgs
         self.tag = tag
         self.baseImages = baseImages
         self.location = location
+    }
+}
+
+/// The build context of an image, as a handle: the app's source with its
+/// spec's files laid under it, `.dockerignore` applied, and a generated
+/// Containerfile added when there is one. The IR never holds the files (nor
+/// a host path): the CLI materializes the context into the folder a backend
+/// asks for (an `Artifact` of kind build context), and a backend or the
+/// runtime builds from there without the frontend.
+public struct BuildContextHandle: Codable, Hashable, Sendable {
+    /// SHA-256 (`sha256:<hex>`) of the context's files; a materialized context can be checked against it.
+    public var digest: String
+    /// Folder inside the context used as the build's context root (`container.config(build_dir=)`), "" for the root.
+    public var directory: String
+
+    public init(digest: String, directory: String = "") {
+        self.digest = digest
+        self.directory = directory
     }
 }
 

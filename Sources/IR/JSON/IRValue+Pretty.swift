@@ -1,6 +1,9 @@
 extension IRValue {
-    /// Pretty JSON: two-space indentation, `"key": value`, keys sorted by
-    /// bytes, `[]`/`{}` for empty containers, a trailing newline. Deterministic.
+    /// Pretty JSON: two-space indentation, `"key": value`, entries in their
+    /// order (`IRValueEncoder` sorts a type's own fields), `[]`/`{}` for empty
+    /// containers, floats always with a fraction or exponent (`2.0`), a
+    /// trailing newline. Deterministic and lossless: `JSONValueReader` reads
+    /// back the same value.
     public var prettyJSON: String {
         var out = ""
         writePretty(into: &out, indent: 0)
@@ -21,7 +24,7 @@ extension IRValue {
             }
             out += closePad + "]"
         case .dict(let entries) where !entries.isEmpty:
-            let sorted = entries.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
+            let sorted = entries
             out += "{\n"
             for (i, e) in sorted.enumerated() {
                 out += pad
@@ -33,8 +36,17 @@ extension IRValue {
             out += closePad + "}"
         case .string(let s):
             IRValue.writeJSONString(s, into: &out, escapeHTML: false)
+        case .float(let d):
+            out += IRValue.losslessFloat(d)
         default:
             writeJSON(into: &out, sortKeys: true)
         }
+    }
+
+    /// A float as JSON that reads back as a float: `2.0`, `0.1`, `1e+20`.
+    static func losslessFloat(_ d: Double) -> String {
+        guard d.isFinite else { return "null" }
+        let text = String(d)
+        return text.contains(".") || text.contains("e") ? text : text + ".0"
     }
 }

@@ -42,8 +42,7 @@ struct AppLoweringTests {
         let resolved = ParamResolver.resolve(declared: params, flags: flags, into: diags)
         var i = AppLowering.Input(declaration: decl, params: resolved, appPath: AppPath.parse(path, location: .file("x"), into: diags)!,
                                   slug: "hello", source: SourceInfo(kind: .local, location: "examples/hello"), spec: nil,
-                                  files: files, parseContainerfile: simpleFacts, contextDigest: String(repeating: "a", count: 64),
-                                  appURL: "http://localhost:25222/hello")
+                                  files: files, parseContainerfile: simpleFacts, contextDigest: String(repeating: "a", count: 64))
         configure(&i)
         return (i, diags)
     }
@@ -68,12 +67,10 @@ struct AppLoweringTests {
         ], flags: ["EXTRA=1", "debug=1"], files: files)
         let ir = try #require(AppLowering.lower(inp, into: diags), "\(diags.rendered)")
         let c = try #require(ir.container)
-        #expect(c.port == 8000)
-        #expect(c.portOrigin == .expose)
-        #expect(c.portLocation == SourceLocation(file: "Containerfile", line: 4, column: 1))
-        #expect(c.env.map { "\($0.name)=\($0.value)" } == ["EXTRA=1", "app_name=Hello", "debug=1", "CL_APP_PATH=/hello", "PORT=8000", "CL_APP_URL=http://localhost:25222/hello"])
-        #expect(c.volumes.map(\.kind) == [.anonymous])
-        #expect(c.volumes.first?.name?.hasPrefix("hello-data-") == true)
+        #expect(c.port == PortIR(8000, origin: .expose, location: SourceLocation(file: "Containerfile", line: 4, column: 1)))
+        #expect(c.env.map { "\($0.name)=\($0.value)" } == ["EXTRA=1", "app_name=Hello", "debug=1", "CL_APP_PATH=/hello", "PORT=8000", "CL_APP_URL={{app_url}}"])
+        #expect(c.volumes.map(\.kindName) == ["anonymous"])
+        #expect(c.volumes.first?.volumeName?.hasPrefix("hello-data-") == true)
         guard case .build(let b)? = ir.image else { Issue.record("not a build"); return }
         #expect(b.containerfile == "Containerfile")
         #expect(b.containerfileOrigin == .source)
@@ -122,7 +119,8 @@ struct AppLoweringTests {
         var cmd = containerApp { $0.lifetime = "command" }
         cmd.routes = []
         let (inp2, diags2) = input(cmd, files: files)
-        #expect(AppLowering.lower(inp2, into: diags2)?.container?.portOrigin == ContainerIR.PortOrigin.none)
+        let commandIR = AppLowering.lower(inp2, into: diags2)
+        #expect(commandIR?.container != nil && commandIR?.container?.port == nil, "\(diags2.rendered)")
     }
 
     @Test("image: sources pull and build nothing")
@@ -130,7 +128,7 @@ struct AppLoweringTests {
         let (inp, diags) = input(containerApp { $0.source = "image:nginx:1.27"; $0.port = 80 }, files: nil)
         let ir = try #require(AppLowering.lower(inp, into: diags), "\(diags.rendered)")
         #expect(ir.image == .pull(PullImage(reference: "nginx:1.27", location: appStar)))
-        #expect(ir.container?.port == 80)
+        #expect(ir.container?.port?.number == 80)
     }
 
     @Test("volumes: VOLUME, then --cvol, then config; duplicates and plain twins of cl_secret dropped")
@@ -140,7 +138,7 @@ struct AppLoweringTests {
         let decl = containerApp { $0.volumes = [("/data", nil), ("cl_secret:s.tmpl:/etc/s", nil), ("cache:/cache", nil)] }
         let (inp, diags) = input(decl, files: files) { $0.flags = UserFlags.parse(volumes: ["s.tmpl:/etc/s", "./files:/files:ro"], into: diags0) }
         let ir = try #require(AppLowering.lower(inp, into: diags), "\(diags.rendered)")
-        #expect(ir.container?.volumes.map { "\($0.kind.rawValue) \($0.target) \($0.origin.rawValue)" } == [
+        #expect(ir.container?.volumes.map { "\($0.kindName) \($0.target) \($0.declared.origin.rawValue)" } == [
             "anonymous /data containerfile", "bind /files flag", "secretFile /etc/s config", "named /cache config",
         ])
     }
@@ -149,7 +147,7 @@ struct AppLoweringTests {
     func secretGating() {
         let (ok, d1) = input(containerApp { $0.port = 80 }, flags: ["DB_URL={{secret \"DB_PASSWORD\"}}"], files: MemoryFiles(source: ["Containerfile": ""]))
         let ir = AppLowering.lower(ok, into: d1)
-        #expect(ir?.container?.env.first?.secrets == [SecretReference(provider: nil, key: "DB_PASSWORD")], "\(d1.rendered)")
+        #expect(ir?.container?.env.first?.value == EnvValue([.secret(SecretReference(provider: nil, key: "DB_PASSWORD"))]), "\(d1.rendered)")
         let (bad, d2) = input(containerApp { $0.port = 80 }, flags: ["X={{secret \"API_KEY\"}}"], files: MemoryFiles(source: ["Containerfile": ""]))
         #expect(AppLowering.lower(bad, into: d2) == nil)
         #expect(d2.errors.map(\.message) == ["plugin does not have access to secret API_KEY (param \"X\")"])
@@ -174,7 +172,7 @@ struct AppLoweringTests {
         #expect(b.containerfileOrigin == .generated)
         #expect(b.generatedContainerfile?.contains("try_files {path} /app.html") == true)
         #expect(ir.routes.map(\.path) == ["/"])
-        #expect(ir.container?.port == 8080)
+        #expect(ir.container?.port?.number == 8080)
     }
 
     @Test("the IR encodes to the same bytes every time and round-trips")

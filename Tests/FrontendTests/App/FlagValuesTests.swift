@@ -69,14 +69,14 @@ struct FlagValuesTests {
     }
 
     @Test("volume declarations", arguments: [
-        ("/data", VolumeIR.Kind.anonymous, nil, "/data", false),
+        ("/data", VolumeDeclaration.Kind.anonymous, nil, "/data", false),
         ("/data:ro", .anonymous, nil, "/data", true),
         ("cache:/root/.cache", .named, "cache", "/root/.cache", false),
         ("/srv/files:/files:ro", .bind, "/srv/files", "/files", true),
         ("./static:/app/static", .bind, "./static", "/app/static", false),
         ("cl_secret:./secrets.toml.tmpl:/app/.streamlit/secrets.toml", .secretFile, "./secrets.toml.tmpl", "/app/.streamlit/secrets.toml", true),
-    ] as [(String, VolumeIR.Kind, String?, String, Bool)])
-    func volumes(raw: String, kind: VolumeIR.Kind, source: String?, target: String, readOnly: Bool) {
+    ] as [(String, VolumeDeclaration.Kind, String?, String, Bool)])
+    func volumes(raw: String, kind: VolumeDeclaration.Kind, source: String?, target: String, readOnly: Bool) {
         let diags = Diagnostics()
         let v = VolumeDeclaration.parse(raw, location: nil, into: diags)
         #expect(diags.all.isEmpty, "\(diags.rendered)")

@@ -86,7 +86,7 @@ struct GeneratedNamesTests {
         #expect(Naming.isValidDNS1123Label(slug) && Naming.isValidDNS1035Label(slug), "\(slug)")
         #expect(Naming.isValidDockerName(slug) && Naming.isValidSystemdUnitName(slug + ".service"), "\(slug)")
         for v in ir.container?.volumes ?? [] {
-            guard let name = v.name else { continue }
+            guard let name = v.volumeName else { continue }
             #expect(Naming.isValidDNS1123Label(name) && Naming.isValidDockerName(name), "\(name)")
         }
         if case .build(let b)? = ir.image {

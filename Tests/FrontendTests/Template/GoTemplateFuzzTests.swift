@@ -1,5 +1,6 @@
 import Foundation
 import Frontend
+import TextTemplate
 import IR
 import Testing
 

@@ -1,4 +1,5 @@
 import Frontend
+import TextTemplate
 import IR
 import Testing
 

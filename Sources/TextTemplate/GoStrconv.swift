@@ -1,9 +1,9 @@
 /// Go's `strconv.Quote`, `strconv.QuoteRune` and `unicode.IsPrint`, with Go's
 /// exact output: used wherever openrun repeats Go's wording (Containerfile
 /// errors and dumps as BuildKit prints them, templates as text/template does).
-enum GoStrconv {
+package enum GoStrconv {
     /// strconv.Quote.
-    static func quote(_ s: String, asciiOnly: Bool = false) -> String {
+    package static func quote(_ s: String, asciiOnly: Bool = false) -> String {
         var out = "\""
         for r in s.unicodeScalars { appendEscaped(&out, r, quote: "\"", asciiOnly: asciiOnly) }
         out += "\""
@@ -11,7 +11,7 @@ enum GoStrconv {
     }
 
     /// strconv.QuoteRune.
-    static func quoteRune(_ value: Int, asciiOnly: Bool = false) -> String {
+    package static func quoteRune(_ value: Int, asciiOnly: Bool = false) -> String {
         let r = Unicode.Scalar(UInt32(truncatingIfNeeded: max(0, value))) ?? Unicode.Scalar(0xFFFD)!
         var out = "'"
         appendEscaped(&out, (value < 0 || value > 0x10FFFF) ? Unicode.Scalar(0xFFFD)! : r, quote: "'", asciiOnly: asciiOnly)
@@ -20,7 +20,7 @@ enum GoStrconv {
     }
 
     /// unicode.IsPrint: letters, marks, numbers, punctuation, symbols and ASCII space.
-    static func isPrint(_ r: Unicode.Scalar) -> Bool {
+    package static func isPrint(_ r: Unicode.Scalar) -> Bool {
         if r == " " { return true }
         switch r.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
