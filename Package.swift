@@ -58,6 +58,7 @@ let package = Package(
             name: "Runtime",
             dependencies: [
                 "IR",
+                "TextTemplate",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

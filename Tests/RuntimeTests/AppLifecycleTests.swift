@@ -1,19 +1,23 @@
 import NIOConcurrencyHelpers
 import Testing
+import IR
 @testable import Runtime
 
 /// The per-app state machine against `InMemoryEngineDouble`.
 @Suite struct AppLifecycleTests {
     static let recipe = LaunchRecipe(
-        containerName: "clc-app", image: .build(tag: "cli-app:1", arguments: ["-t", "cli-app:1", "."]),
-        volumes: ["clv-app-data"], runArguments: ["--name", "clc-app", "cli-app:1"], containerPort: 8000,
-        requiredEnvironment: ["API_KEY"])
+        containerName: "clc-app", image: .build(tag: "cli-app:1", arguments: ["build", "--tag", "cli-app:1", "."]),
+        volumes: [.init(name: "clv-app-data")], runOptions: ["--label", "dev.openrun.plan-label", "d1"],
+        env: [PlanEnv(name: "MODE", value: EnvValue([.literal("prod")])),
+              PlanEnv(name: "API_KEY", value: EnvValue([.secret(SecretReference(provider: nil, key: "API_KEY"))])),
+              PlanEnv(name: "CL_APP_URL", value: EnvValue([.appURL]))],
+        runImage: "cli-app:1", containerPort: 8000,
+        polling: HealthPolling(initialDelay: .milliseconds(2), budget: .seconds(30)),
+        planDigest: "d1", appURL: "http://127.0.0.1:25222/app")
 
     static func make(_ engine: InMemoryEngineDouble, idle: Duration? = nil, startTimeout: Duration = .seconds(5),
                      env: [String: String] = ["API_KEY": "k"], events: EventLog? = nil) -> AppLifecycle {
-        let launcher = ContainerLauncher(recipe: recipe, engine: engine, probe: engine,
-                                         polling: HealthPolling(initialDelay: .milliseconds(2), budget: .seconds(30)),
-                                         environment: { env[$0] })
+        let launcher = ContainerLauncher(recipe: recipe, engine: engine, probe: engine, environment: { env })
         return AppLifecycle(name: "app", launcher: launcher, idleTimeout: idle, startTimeout: startTimeout,
                             onEvent: { e in events?.append(e) })
     }
@@ -186,8 +190,13 @@ import Testing
     @Test func aMissingSecretFailsNamingItAndRunsNothing() async throws {
         let engine = InMemoryEngineDouble()
         let app = Self.make(engine, env: [:])
-        await #expect(throws: StartFailure.missingSecret("API_KEY")) {
+        do {
             _ = try await app.acquire()
+            Issue.record("started without its secret")
+        } catch {
+            guard case .missingSecret(let variable, let message) = error else { Issue.record("\(error)"); return }
+            #expect(variable == "API_KEY")
+            #expect(message.contains("API_KEY"))
         }
         #expect(engine.count("run") == 0)
     }
@@ -201,6 +210,32 @@ import Testing
         let lease = try await app.acquire()
         #expect(lease.coldStart)
         #expect(engine.count("run") == 2)
+    }
+
+    @Test func secretsGoToTheEngineEnvironmentNotTheCommandLine() async throws {
+        let engine = InMemoryEngineDouble()
+        let app = Self.make(engine, env: ["API_KEY": "s3cret"])
+        _ = try await app.acquire()
+        let argv = engine.runArguments("clc-app")
+        #expect(argv.starts(with: ["run", "--name", "clc-app", "--detach", "--label", "dev.openrun.plan-label", "d1"]))
+        #expect(argv.suffix(7) == ["--env", "MODE=prod", "--env", "API_KEY", "--env", "CL_APP_URL=http://127.0.0.1:25222/app", "cli-app:1"])
+        #expect(!argv.joined().contains("s3cret"))
+        #expect(engine.runEnvironment("clc-app") == ["API_KEY": "s3cret"])
+    }
+
+    @Test func aContainerOfAnotherPlanIsReplacedAndOneOfThisPlanStarted() async throws {
+        let engine = InMemoryEngineDouble(images: ["cli-app:1"])
+        engine.addStoppedContainer("clc-app", digest: "old")
+        let app = Self.make(engine)
+        _ = try await app.acquire()
+        #expect(engine.calls.contains("rm clc-app"))
+        #expect(engine.count("run") == 1)
+
+        let same = InMemoryEngineDouble(images: ["cli-app:1"])
+        same.addStoppedContainer("clc-app", digest: "d1")
+        _ = try await Self.make(same).acquire()
+        #expect(same.count("start") == 1)
+        #expect(same.count("run") == 0)
     }
 
     @Test func anExistingImageIsNotRebuilt() async throws {

@@ -14,9 +14,9 @@ struct PodmanEndToEndTests {
     static func recipe(_ suffix: String, command: [String] = ["busybox", "httpd", "-f", "-p", "8080", "-h", "/var/www"]) -> LaunchRecipe {
         let name = "openrun-rt-test-\(getpid())-\(suffix)"
         return LaunchRecipe(containerName: name, image: .pull(image),
-                            runArguments: ["--name", name, "--detach", "--init", "--publish", "127.0.0.1::8080",
-                                           "--label", "dev.openrun.test=runtime", image] + command,
-                            containerPort: 8080, healthPath: "/", stopTimeoutSeconds: 1)
+                            runOptions: ["--init", "--publish", "127.0.0.1::8080", "--label", "dev.openrun.test=runtime"],
+                            runImage: image, command: command, containerPort: 8080, healthPath: "/",
+                            polling: HealthPolling(initialDelay: .milliseconds(2), budget: .seconds(30)), stopTimeoutSeconds: 1)
     }
 
     struct Host {
@@ -28,9 +28,8 @@ struct PodmanEndToEndTests {
         static func make(_ apps: [ServedApp], idle: Duration? = nil) async throws -> Host {
             let env = try #require(PodmanEnvironment.shared)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-            var options = RuntimeOptions(proxy: ProxyConfiguration(host: "127.0.0.1", port: 0), idleTimeout: idle,
+            let options = RuntimeOptions(proxy: ProxyConfiguration(host: "127.0.0.1", port: 0), idleTimeout: idle,
                                          startTimeout: .seconds(30), shutdownGrace: .seconds(2))
-            options.polling = HealthPolling(initialDelay: .milliseconds(2), budget: .seconds(30))
             let host = try RuntimeHost(apps: apps, options: options, engine: env.engine, logger: Logger(label: "e2e"), group: group)
             let port = try await host.server.start()
             return Host(host: host, group: group, port: port, engine: env.engine)

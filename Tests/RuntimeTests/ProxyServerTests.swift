@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func aMissingSecretIs503NamingTheVariable() async throws {
-        let f = try await Fixture.make(failure: .missingSecret("OPENAI_API_KEY"))
+        let f = try await Fixture.make(failure: .missingSecret(variable: "OPENAI_API_KEY", message: ""))
         let r = try await f.get("/app/")
         #expect(r.status == 503)
         #expect(r.body.contains("OPENAI_API_KEY"))

@@ -64,9 +64,9 @@ package struct CLIEngine: ContainerEngine {
     }
 
     /// Runs the engine with `arguments`; output is collected (bounded).
-    func exec(_ arguments: [String]) async throws -> Output {
+    func exec(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Output {
         var env: [Environment.Key: String?] = [:]
-        for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
+        for (k, v) in environment.merging(extra, uniquingKeysWith: { _, b in b }) { env[Environment.Key(stringLiteral: k)] = v }
         let result = try await Subprocess.run(
             .path(FilePath(executable)), arguments: Arguments(arguments),
             environment: env.isEmpty ? .inherit : .inherit.updating(env),
@@ -81,8 +81,8 @@ package struct CLIEngine: ContainerEngine {
 
     /// Runs and throws `EngineError` unless the command succeeded.
     @discardableResult
-    func check(_ arguments: [String]) async throws -> String {
-        let out = try await exec(arguments)
+    func check(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> String {
+        let out = try await exec(arguments, environment: extra)
         guard out.ok else {
             throw EngineError(command: ([kind.rawValue] + arguments.prefix(3)).joined(separator: " "),
                               exitCode: out.status, output: out.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -95,20 +95,30 @@ package struct CLIEngine: ContainerEngine {
     }
 
     package func build(tag: String, arguments: [String]) async throws {
-        try await check(["build"] + arguments)
+        try await check(arguments)
     }
 
     package func pull(_ reference: String) async throws {
         try await check(["pull", reference])
     }
 
-    package func createVolume(_ name: String) async throws {
+    package func createVolume(_ name: String, arguments: [String]) async throws {
         if try await exec(["volume", "inspect", name]).ok { return }
-        try await check(["volume", "create", name])
+        try await check(arguments)
     }
 
-    package func run(container: String, arguments: [String]) async throws {
-        try await check(["run"] + arguments)
+    package func run(container: String, arguments: [String], environment: [String: String]) async throws {
+        try await check(arguments, environment: environment)
+    }
+
+    package func remove(container: String) async throws {
+        try await check(["rm", "--force", container])
+    }
+
+    package func planDigest(container: String) async throws -> String? {
+        let out = try await exec(["container", "inspect", "--format", #"{{index .Config.Labels "dev.openrun.plan"}}"#, container])
+        let text = out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return out.ok && !text.isEmpty && text != "<no value>" ? text : nil
     }
 
     package func start(container: String) async throws {

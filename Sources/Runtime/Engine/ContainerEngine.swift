@@ -4,14 +4,20 @@
 package protocol ContainerEngine: Sendable {
     /// Whether `reference` is present in the local image store.
     func imageExists(_ reference: String) async throws -> Bool
-    /// Builds an image; `arguments` follow the engine's `build` verb (tag, file, context, build args).
+    /// Builds an image; `arguments` is the whole argv after the engine's name (`build --file ... CONTEXT`).
     func build(tag: String, arguments: [String]) async throws
     /// Pulls `reference` into the local image store.
     func pull(_ reference: String) async throws
-    /// Creates a named volume; creating one that exists is not an error.
-    func createVolume(_ name: String) async throws
-    /// Creates and starts a container named `container`; `arguments` follow the engine's `run` verb.
-    func run(container: String, arguments: [String]) async throws
+    /// Creates a named volume unless it exists; `arguments` is the whole argv after the engine's name.
+    func createVolume(_ name: String, arguments: [String]) async throws
+    /// Creates and starts a container named `container`; `arguments` is the whole argv after the
+    /// engine's name (`run --name ...`); `environment` is added to the engine's own environment
+    /// (secret values passed as `--env NAME`, never on the command line).
+    func run(container: String, arguments: [String], environment: [String: String]) async throws
+    /// Removes a container (running or not).
+    func remove(container: String) async throws
+    /// The container's `dev.openrun.plan` label, nil when absent.
+    func planDigest(container: String) async throws -> String?
     /// Starts an existing, stopped container.
     func start(container: String) async throws
     /// Stops a running container, waiting at most `timeoutSeconds` before killing it.

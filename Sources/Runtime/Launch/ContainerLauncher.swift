@@ -1,41 +1,48 @@
+import Foundation
+import IR
 import Logging
+import TextTemplate
 
-/// Starts an app's container through a `ContainerEngine` following a `LaunchRecipe`:
-/// reuse a running container, `start` a stopped one, otherwise image → volumes → run;
-/// then find the published port and poll health until it answers 200.
+/// Starts an app's container through a `ContainerEngine` following a `LaunchRecipe`, as the plan's
+/// steps say: reuse a running container with the same plan digest, `start` a stopped one, replace
+/// one of another digest, else image → volumes → run; secret files are rendered at every start.
+/// Then it finds the published port (re-read after every start) and polls health until a 200.
 package struct ContainerLauncher: AppLauncher {
     package let recipe: LaunchRecipe
     package let engine: any ContainerEngine
     package let probe: any HealthProbe
-    package let polling: HealthPolling
-    /// Reads openrun's environment (injected for tests).
-    package let environment: @Sendable (String) -> String?
+    /// openrun's environment, where secrets come from (injected for tests).
+    package let environment: @Sendable () -> [String: String]
     package let logger: Logger
 
     package init(recipe: LaunchRecipe, engine: any ContainerEngine, probe: any HealthProbe,
-                 polling: HealthPolling = HealthPolling(),
-                 environment: @escaping @Sendable (String) -> String? = { ProcessEnvironment.value(of: $0) },
+                 environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment },
                  logger: Logger = Logger(label: "openrun.runtime")) {
         self.recipe = recipe
         self.engine = engine
         self.probe = probe
-        self.polling = polling
         self.environment = environment
         self.logger = logger
     }
 
     package func start() async throws(StartFailure) -> Endpoint {
-        for name in recipe.requiredEnvironment where environment(name) == nil {
-            throw .missingSecret(name)
-        }
         let name = recipe.containerName
         do {
-            switch try await engine.state(container: name) {
+            let env = environment()
+            var state = try await engine.state(container: name)
+            if state != .absent, let digest = recipe.planDigest, try await engine.planDigest(container: name) != digest {
+                logger.info("replacing a container of another plan", metadata: ["container": "\(name)"])
+                try await engine.remove(container: name)
+                state = .absent
+            }
+            try renderSecretFiles(env)
+            switch state {
             case .running:
                 break
             case .stopped:
                 try await engine.start(container: name)
             case .absent:
+                let (arguments, secretValues) = try runArguments(env)
                 if try await !engine.imageExists(recipe.image.reference) {
                     switch recipe.image {
                     case .build(let tag, let arguments): try await engine.build(tag: tag, arguments: arguments)
@@ -43,11 +50,11 @@ package struct ContainerLauncher: AppLauncher {
                     }
                 }
                 for volume in recipe.volumes {
-                    try await engine.createVolume(volume)
+                    try await engine.createVolume(volume.name, arguments: volume.arguments)
                 }
-                try await engine.run(container: name, arguments: recipe.runArguments)
+                try await engine.run(container: name, arguments: arguments, environment: secretValues)
             }
-            // Re-read after every start: a `start` may publish a different host port.
+            // Re-read after every start: a `start` may publish another host port.
             guard let port = try await engine.publishedPort(container: name, containerPort: recipe.containerPort) else {
                 // An exited container publishes nothing: say why it exited.
                 if case .stopped(let code) = try await engine.state(container: name) {
@@ -62,15 +69,65 @@ package struct ContainerLauncher: AppLauncher {
             throw failure
         } catch let error as EngineError {
             throw .engine(error)
+        } catch let error as MissingSecretError {
+            throw .missingSecret(variable: error.reference.environmentVariable, message: error.description)
         } catch is CancellationError {
-            throw .timedOut(after: polling.budget)
+            throw .timedOut(after: recipe.polling.budget)
         } catch {
             throw .engine(EngineError(command: "engine", exitCode: nil, output: "\(error)"))
         }
     }
 
+    /// `run --name NAME --detach OPTIONS --volume SECRETFILE:TARGET:ro --env ... IMAGE COMMAND`, and the
+    /// values of secret-bearing variables for the engine's environment.
+    func runArguments(_ env: [String: String]) throws -> ([String], [String: String]) {
+        var a = ["run", "--name", recipe.containerName, "--detach"] + recipe.runOptions
+        for f in recipe.secretFiles {
+            a += ["--volume", "\(recipe.secretDirectory)/\(f.step.name):\(f.target):ro"]
+        }
+        var secretValues: [String: String] = [:]
+        for e in recipe.env {
+            let value = try e.value.resolve(environment: env, appURL: recipe.appURL, neededBy: "env \(e.name)")
+            if e.value.secrets.isEmpty {
+                a += ["--env", "\(e.name)=\(value)"]
+            } else {
+                a += ["--env", e.name]
+                secretValues[e.name] = value
+            }
+        }
+        a.append(recipe.runImage)
+        return (a + recipe.command, secretValues)
+    }
+
+    /// Renders every cl_secret file into the secret folder (0700) as a 0600 file.
+    func renderSecretFiles(_ env: [String: String]) throws {
+        guard !recipe.secretFiles.isEmpty else { return }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: recipe.secretDirectory, withIntermediateDirectories: true,
+                               attributes: [.posixPermissions: 0o700])
+        for f in recipe.secretFiles {
+            let text: String
+            do {
+                text = try SecretFileRenderer.render(f.step, environment: env, appURL: recipe.appURL)
+            } catch {
+                switch error {
+                case .missingSecret(let m): throw m
+                case .template: throw StartFailure.secretFile(name: f.step.name, message: error.description)
+                }
+            }
+            let path = "\(recipe.secretDirectory)/\(f.step.name)"
+            let tmp = path + ".tmp"
+            guard fm.createFile(atPath: tmp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw StartFailure.secretFile(name: f.step.name, message: "cannot write \(tmp)")
+            }
+            _ = try? fm.removeItem(atPath: path)
+            try fm.moveItem(atPath: tmp, toPath: path)
+        }
+    }
+
     /// Polls the health path, fast at first; fails at once when the container exits.
     private func waitHealthy(_ endpoint: Endpoint) async throws {
+        let polling = recipe.polling
         let clock = ContinuousClock()
         let began = clock.now
         var lastExitCheck = began
@@ -95,6 +152,7 @@ package struct ContainerLauncher: AppLauncher {
         }
     }
 
+    /// Stops the container (kept for a fast restart) and removes its rendered secret files.
     package func stop() async {
         do {
             if case .running = try await engine.state(container: recipe.containerName) {
@@ -103,21 +161,15 @@ package struct ContainerLauncher: AppLauncher {
         } catch {
             logger.error("stop failed", metadata: ["container": "\(recipe.containerName)", "error": "\(error)"])
         }
+        if !recipe.secretFiles.isEmpty {
+            try? FileManager.default.removeItem(atPath: recipe.secretDirectory)
+        }
     }
 }
 
 /// openrun's own environment.
 package enum ProcessEnvironment {
     package static func value(of name: String) -> String? {
-        guard let p = getenv(name) else { return nil }
-        return String(cString: p)
+        ProcessInfo.processInfo.environment[name]
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -6,8 +6,10 @@ package enum StartFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case timedOut(after: Duration)
     /// The container exited while starting; its last log lines (503).
     case exited(exitCode: Int?, logs: String)
-    /// A secret the app needs is not in openrun's environment (503).
-    case missingSecret(String)
+    /// A secret the app needs is not in openrun's environment (503): the variable and a sentence naming it.
+    case missingSecret(variable: String, message: String)
+    /// A cl_secret file could not be rendered (503).
+    case secretFile(name: String, message: String)
     /// An engine command failed (503).
     case engine(EngineError)
     /// The engine published no port for the container (503).
@@ -20,7 +22,9 @@ package enum StartFailure: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .timedOut(let d): "the app was not healthy after \(d.formattedSeconds)"
         case .exited(let code, _): "the app's container exited while starting" + (code.map { " (exit status \($0))" } ?? "")
-        case .missingSecret(let name): "the secret \(name) is not set in openrun's environment"
+        case .missingSecret(let name, let message):
+            message.isEmpty ? "the secret \(name) is not set in openrun's environment" : message
+        case .secretFile(let name, let message): "cannot render the secret file \(name): \(message)"
         case .engine(let e): "the container engine failed: \(e.command)" + (e.exitCode.map { " exited with status \($0)" } ?? "")
         case .noPublishedPort(let c, let p): "the engine published no host port for port \(p) of \(c)"
         case .shuttingDown: "openrun is shutting down"

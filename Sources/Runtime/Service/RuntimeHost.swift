@@ -13,17 +13,13 @@ package struct RuntimeOptions: Sendable {
     package var startTimeout: Duration
     /// How long in-flight requests may take to finish on SIGINT/SIGTERM.
     package var shutdownGrace: Duration
-    /// Health polling of starting apps.
-    package var polling: HealthPolling
 
     package init(proxy: ProxyConfiguration = ProxyConfiguration(), idleTimeout: Duration? = nil,
-                 startTimeout: Duration = .seconds(120), shutdownGrace: Duration = .seconds(10),
-                 polling: HealthPolling = HealthPolling()) {
+                 startTimeout: Duration = .seconds(120), shutdownGrace: Duration = .seconds(10)) {
         self.proxy = proxy
         self.idleTimeout = idleTimeout
         self.startTimeout = startTimeout
         self.shutdownGrace = shutdownGrace
-        self.polling = polling
     }
 }
 
@@ -61,8 +57,7 @@ package final class RuntimeHost: Sendable {
         for app in apps {
             var lifecycle: AppLifecycle?
             if let recipe = app.recipe {
-                let launcher = ContainerLauncher(recipe: recipe, engine: engine, probe: probe, polling: options.polling,
-                                                 logger: logger)
+                let launcher = ContainerLauncher(recipe: recipe, engine: engine, probe: probe, logger: logger)
                 let idle = options.idleTimeout ?? app.idleTimeout ?? .seconds(RuntimeDefaults.idleTimeoutSeconds)
                 let l = AppLifecycle(name: app.name, launcher: launcher, idleTimeout: idle,
                                      startTimeout: app.startTimeout ?? options.startTimeout,

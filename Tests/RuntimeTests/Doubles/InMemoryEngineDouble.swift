@@ -7,6 +7,10 @@ final class InMemoryEngineDouble: ContainerEngine, HealthProbe, Sendable {
     struct Container {
         var state: ContainerState
         var port: Int
+        var digest: String?
+        /// The run's argv and the environment the engine got.
+        var arguments: [String] = []
+        var environment: [String: String] = [:]
         /// When a health check starts answering 200.
         var healthyAt: ContinuousClock.Instant
     }
@@ -69,14 +73,40 @@ final class InMemoryEngineDouble: ContainerEngine, HealthProbe, Sendable {
         state.withLockedValue { _ = $0.images.insert(reference) }
     }
 
-    func createVolume(_ name: String) async throws { _ = record("volume-create \(name)") }
+    func createVolume(_ name: String, arguments: [String]) async throws { _ = record("volume-create \(name)") }
 
-    func run(container: String, arguments: [String]) async throws {
+    func run(container: String, arguments: [String], environment: [String: String]) async throws {
         let b = record("run \(container)")
         try await Task.sleep(for: b.startLatency)
         if let e = b.runFails { throw e }
         bringUp(container, behaviour: b, isRun: true)
+        state.withLockedValue { s in
+            s.containers[container]?.arguments = arguments
+            s.containers[container]?.environment = environment
+            if let i = arguments.firstIndex(of: "dev.openrun.plan-label"), i + 1 < arguments.count {
+                s.containers[container]?.digest = arguments[i + 1]
+            }
+        }
     }
+
+    func remove(container: String) async throws {
+        _ = record("rm \(container)")
+        state.withLockedValue { _ = $0.containers.removeValue(forKey: container) }
+    }
+
+    func planDigest(container: String) async throws -> String? {
+        state.withLockedValue { $0.containers[container]?.digest }
+    }
+
+    /// Puts a stopped container of another plan in place.
+    func addStoppedContainer(_ name: String, digest: String) {
+        state.withLockedValue { s in
+            s.containers[name] = Container(state: .stopped(exitCode: 0), port: 1, digest: digest, healthyAt: .now)
+        }
+    }
+
+    func runArguments(_ name: String) -> [String] { state.withLockedValue { $0.containers[name]?.arguments ?? [] } }
+    func runEnvironment(_ name: String) -> [String: String] { state.withLockedValue { $0.containers[name]?.environment ?? [:] } }
 
     func start(container: String) async throws {
         let b = record("start \(container)")
@@ -92,7 +122,11 @@ final class InMemoryEngineDouble: ContainerEngine, HealthProbe, Sendable {
                 port = s.nextPort
             }
             let st: ContainerState = b.exitsWithLogs == nil ? .running : .stopped(exitCode: 1)
-            s.containers[name] = Container(state: st, port: port, healthyAt: ContinuousClock.now + b.bootTime)
+            var c = s.containers[name] ?? Container(state: st, port: port, healthyAt: .now)
+            c.state = st
+            c.port = port
+            c.healthyAt = ContinuousClock.now + b.bootTime
+            s.containers[name] = c
         }
     }
 
