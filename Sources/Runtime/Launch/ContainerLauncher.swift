@@ -29,6 +29,8 @@ package struct ContainerLauncher: AppLauncher {
         let name = recipe.containerName
         do {
             let env = environment()
+            // Secrets first: a missing one fails the start before anything changes.
+            let (arguments, secretValues) = try runArguments(env)
             var state = try await engine.state(container: name)
             if state != .absent, let digest = recipe.planDigest, try await engine.planDigest(container: name) != digest {
                 logger.info("replacing a container of another plan", metadata: ["container": "\(name)"])
@@ -42,7 +44,6 @@ package struct ContainerLauncher: AppLauncher {
             case .stopped:
                 try await engine.start(container: name)
             case .absent:
-                let (arguments, secretValues) = try runArguments(env)
                 if try await !engine.imageExists(recipe.image.reference) {
                     switch recipe.image {
                     case .build(let tag, let arguments): try await engine.build(tag: tag, arguments: arguments)
