@@ -119,6 +119,8 @@ struct PodmanEndToEndTests {
 /// Podman with this repository's containers.conf and the busybox test image, when present.
 struct PodmanEnvironment: Sendable {
     let engine: CLIEngine
+    /// The containers.conf in use.
+    let conf: String
 
     static let shared: PodmanEnvironment? = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -137,6 +139,6 @@ struct PodmanEnvironment: Sendable {
         p.standardError = FileHandle.nullDevice
         guard (try? p.run()) != nil else { return nil }
         p.waitUntilExit()
-        return p.terminationStatus == 0 ? PodmanEnvironment(engine: engine) : nil
+        return p.terminationStatus == 0 ? PodmanEnvironment(engine: engine, conf: conf) : nil
     }()
 }

@@ -227,6 +227,40 @@ import Testing
         await f.close()
     }
 
+    @Test func aCloseDelimitedResponseIsForwarded() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let canned = try await CannedUpstream(group: group, response: "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close\n")
+        let f = try await Fixture.make(extraRoutes: { _, _ in
+            [ProxyRoute(appName: "cgi", appPath: "/cgi", target: .url(UpstreamURL("http://127.0.0.1:\(canned.port)")!))]
+        })
+        let r = try await f.get("/cgi/env")
+        #expect(r.status == 200)
+        #expect(r.body == "until close\n")
+        await f.close()
+        await canned.close()
+        try await group.shutdownGracefully()
+    }
+
+    @Test func anUpstreamThatClosesAfterEachResponseIsRetriedOnAFreshConnection() async throws {
+        // Like busybox httpd: HTTP/1.1, a Content-Length, no `Connection: close`, then it hangs up.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let canned = try await CannedUpstream(group: group, response: "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc")
+        let f = try await Fixture.make(extraRoutes: { _, _ in
+            [ProxyRoute(appName: "hangup", appPath: "/h", target: .url(UpstreamURL("http://127.0.0.1:\(canned.port)")!))]
+        })
+        let c = try await RawConnection(group: f.group, port: f.port)
+        for _ in 0..<5 {
+            try await c.send("GET /h/x HTTP/1.1\r\nHost: a\r\n\r\n")
+            let r = try await c.response()
+            #expect(r.status == 200)
+            #expect(r.body == "abc")
+        }
+        await c.close()
+        await f.close()
+        await canned.close()
+        try await group.shutdownGracefully()
+    }
+
     @Test func keepAliveConnectionsToTheUpstreamAreReused() async throws {
         let f = try await Fixture.make()
         let c = try await RawConnection(group: f.group, port: f.port)

@@ -212,11 +212,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
 
     // MARK: - Upstream connection
 
-    private func connectUpstream(_ endpoint: Endpoint, _ ex: Exchange) {
+    private func connectUpstream(_ endpoint: Endpoint, _ ex: Exchange, fresh: Bool = false) {
         guard let context else { return }
         ex.endpoint = endpoint
         let pool = shared.pool(for: context.eventLoop)
-        if !ex.isUpgrade, let up = pool?.take(endpoint) {
+        if !ex.isUpgrade, !fresh, let up = pool?.take(endpoint) {
             ex.upstreamReused = true
             attach(up, ex)
             return
@@ -269,11 +269,15 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
         let head = HeaderRewriting.upstreamRequest(ex.request, uri: ex.upstreamURI, clientIP: clientIP,
                                                    strippedPrefix: ex.strippedPrefix, hostHeader: host,
                                                    isUpgrade: ex.isUpgrade)
-        up.write(.head(head))
-        ex.headSent = true
-        for part in ex.pending { up.write(part) }
+        // Take the pending parts first: a write can find the connection dead and re-enter
+        // `upstreamClosed`, which schedules a retry with its own pending parts.
+        let parts = ex.pending
         ex.pending = []
+        ex.headSent = true
+        up.write(.head(head))
+        for part in parts { up.write(part) }
         up.flush()
+        guard ex.upstream === up else { return }
         setWaiting(false)
         if !(up.channel?.isWritable ?? true) { setUpstreamUnwritable(true) }
         up.setReadsPaused(!(context?.channel.isWritable ?? true))
@@ -334,15 +338,25 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
         if !ex.responseStarted {
             // A pooled connection the upstream closed meanwhile: retry once on a fresh one when
             // nothing of a body was sent.
-            if ex.upstreamReused && !ex.retried && !ex.requestHasBody && ex.requestEnded, let e = ex.endpoint {
+            if ex.upstreamReused && !ex.retried && !ex.requestHasBody, let e = ex.endpoint, let context {
                 ex.retried = true
                 ex.upstreamReused = false
                 ex.headSent = false
-                ex.pending = [.end(nil)]
-                connectUpstream(e, ex)
+                ex.pending = ex.requestEnded ? [.end(nil)] : []
+                setWaiting(true)
+                let bound = NIOLoopBound((self, ex), eventLoop: context.eventLoop)
+                context.eventLoop.execute {
+                    let (me, ex) = bound.value
+                    guard me.exchange === ex else { return }
+                    me.connectUpstream(e, ex, fresh: true)
+                }
                 return
             }
-            respond(ex, status: .badGateway, body: "openrun: \(ex.appName) closed the connection without answering\n")
+            if let error = upstream.lastError {
+                shared.logger.warning("upstream failed", metadata: ["app": "\(ex.appName)", "error": "\(error)"])
+            }
+            let why = upstream.lastError is HTTPParserError ? "sent an invalid HTTP response" : "closed the connection without answering"
+            respond(ex, status: .badGateway, body: "openrun: \(ex.appName) \(why)\n")
         } else {
             // Cut mid-response: the client must see it cut too.
             ex.responseEnded = true

@@ -26,6 +26,8 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var pendingRead = false
     /// The upstream may keep the connection after the current response.
     private(set) var keepAlive = true
+    /// Why the connection failed, when it did (e.g. an unparsable response).
+    private(set) var lastError: (any Error)?
 
     init(endpoint: Endpoint, pool: UpstreamPool?) {
         self.endpoint = endpoint
@@ -86,6 +88,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        lastError = error
         context.close(promise: nil)
     }
 
