@@ -1,4 +1,5 @@
 import Foundation
+import IR
 import NIOPosix
 import Testing
 @testable import Runtime
@@ -89,8 +90,8 @@ struct OpenrunRunEndToEndTests {
         return try await fetch(group, port: port, "GET", path, headers: headers)
     }
 
-    /// Builds the app into a fresh dist folder; returns (dist, app path, container name).
-    static func build(scratch: URL, tag: String) throws -> (String, String, String) {
+    /// Builds the app into a fresh dist folder; returns (dist, app path, container name, image).
+    static func build(scratch: URL, tag: String) throws -> (String, String, String, String) {
         let src = scratch.appendingPathComponent("src")
         try makeApp(in: src)
         let appPath = "/rt-cli-\(getpid())-\(tag)"
@@ -103,7 +104,8 @@ struct OpenrunRunEndToEndTests {
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { throw TestFailure("openrun build failed") }
         let folder = try FileManager.default.contentsOfDirectory(atPath: dist + "/docker").first!
-        return (dist, appPath, "openrun-\(folder)")
+        let plan = try ExecutionPlan.decodeJSON(Data(contentsOf: URL(fileURLWithPath: "\(dist)/docker/\(folder)/plan.json")))
+        return (dist, appPath, "openrun-\(folder)", plan.container?.run?.image ?? "")
     }
 
     static func environment(_ extra: [String: String]) -> [String: String] {
@@ -122,12 +124,9 @@ struct OpenrunRunEndToEndTests {
     @Test func servesLazilyWithOneStartForAStormRewritesHeadersStopsWhenIdleAndExitsOnSIGTERM() async throws {
         let engine = PodmanEnvironment.shared!.engine
         let scratch = try Self.scratch()
-        let (dist, appPath, container) = try Self.build(scratch: scratch, tag: "podman")
+        let (dist, appPath, container, image) = try Self.build(scratch: scratch, tag: "podman")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        defer {
-            try? FileManager.default.removeItem(at: scratch)
-            Task { _ = try? await engine.exec(["rm", "-f", container]) }
-        }
+        defer { try? FileManager.default.removeItem(at: scratch) }
 
         // Without the secret: a clear 503 naming the variable, and no container.
         let noSecret = try Server([dist, "--listen", "127.0.0.1:0"], environment: Self.environment([:]), scratch: scratch)
@@ -198,6 +197,8 @@ struct OpenrunRunEndToEndTests {
         let log = server.log
         #expect(log.contains("ready in"))
         #expect(log.contains("idle stop"))
+        _ = try? await engine.exec(["rm", "-f", container])
+        _ = try? await engine.exec(["rmi", "-f", image])
         try await group.shutdownGracefully()
     }
 
@@ -205,7 +206,7 @@ struct OpenrunRunEndToEndTests {
         guard let docker = CLIEngine.resolve("docker") else { return }
         let env = PodmanEnvironment.shared!
         let scratch = try Self.scratch()
-        let (dist, appPath, container) = try Self.build(scratch: scratch, tag: "docker")
+        let (dist, appPath, container, image) = try Self.build(scratch: scratch, tag: "docker")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let socket = scratch.appendingPathComponent("podman.sock").path
         let service = Process()
@@ -234,6 +235,7 @@ struct OpenrunRunEndToEndTests {
         #expect(server.log.contains("engine docker"))
         if case .running = try await env.engine.state(container: container) { Issue.record("container left running") }
         _ = try? await env.engine.exec(["rm", "-f", container])
+        _ = try? await env.engine.exec(["rmi", "-f", image, "docker.io/" + image])
         try await group.shutdownGracefully()
     }
 }
