@@ -18,7 +18,7 @@ import Testing
 
         /// Apps by name: `/app` (strip_app, container), plus whatever `routes` adds.
         static func make(idle: Duration? = nil, startDelay: Duration = .milliseconds(50), failure: StartFailure? = nil,
-                         startTimeout: Duration = .seconds(5),
+                         startTimeout: Duration = .seconds(5), exposeLogs: Bool = true,
                          extraRoutes: (_ upstreamPort: Int, _ app: AppLifecycle) -> [ProxyRoute] = { _, _ in [] },
                          configure: (inout ProxyRoute) -> Void = { _ in }) async throws -> Fixture {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
@@ -28,7 +28,9 @@ import Testing
             var route = ProxyRoute(appName: "app", appPath: "/app", target: .app(app))
             configure(&route)
             let metrics = RuntimeMetrics()
-            let server = ProxyServer(configuration: ProxyConfiguration(host: "127.0.0.1", port: 0),
+            var configuration = ProxyConfiguration(host: "127.0.0.1", port: 0)
+            configuration.exposeEngineLogs = exposeLogs
+            let server = ProxyServer(configuration: configuration,
                                      routes: RouteTable([route] + extraRoutes(upstream.port, app)), apps: [app],
                                      metrics: metrics, logger: Logger(label: "test"), group: group)
             let port = try await server.start()
@@ -115,6 +117,15 @@ import Testing
         #expect(r.body.contains("the app's container exited while starting (exit status 3)"))
         // Listening on loopback: the engine's logs are shown.
         #expect(r.body.contains("boom: no module named flask"))
+        await f.close()
+    }
+
+    @Test func engineLogsStayOutOfTheBodyWhenNotOnLoopback() async throws {
+        let f = try await Fixture.make(failure: .exited(exitCode: 3, logs: "DATABASE_PASSWORD=hunter2"), exposeLogs: false)
+        let r = try await f.get("/app/")
+        #expect(r.status == 503)
+        #expect(r.body.contains("exited while starting"))
+        #expect(!r.body.contains("hunter2"))
         await f.close()
     }
 

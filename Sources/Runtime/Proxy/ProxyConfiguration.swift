@@ -11,6 +11,9 @@ package struct ProxyConfiguration: Sendable {
     package var connectTimeout: Duration
     /// Seconds a client is told to wait after a failed start.
     package var retryAfterSeconds: Int
+    /// Put a failed start's engine output (container logs) into the 503 body; by default only when
+    /// listening on loopback, where nobody but this machine reads it.
+    package var exposeEngineLogs: Bool
 
     package init(host: String = "127.0.0.1", port: Int = 25222, maxHeaderBytes: Int = 32 * 1024,
                  maxHeaderCount: Int = 100, connectTimeout: Duration = .seconds(5), retryAfterSeconds: Int = 5) {
@@ -20,6 +23,7 @@ package struct ProxyConfiguration: Sendable {
         self.maxHeaderCount = maxHeaderCount
         self.connectTimeout = connectTimeout
         self.retryAfterSeconds = retryAfterSeconds
+        self.exposeEngineLogs = host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// Parses `ADDR:PORT` (`[::1]:80` for IPv6).
@@ -31,7 +35,7 @@ package struct ProxyConfiguration: Sendable {
         return (host.isEmpty ? "0.0.0.0" : host, port)
     }
 
-    /// Engine logs go into error bodies only when nobody but this machine can read them.
+    /// Listening where only this machine can connect.
     package var isLoopback: Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }

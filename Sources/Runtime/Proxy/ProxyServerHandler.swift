@@ -198,7 +198,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
 
     private func startFailed(_ failure: StartFailure, _ ex: Exchange) {
         var body = "openrun: \(ex.appName) could not start: \(failure.reason)\n"
-        if shared.configuration.isLoopback && !failure.details.isEmpty {
+        if shared.configuration.exposeEngineLogs && !failure.details.isEmpty {
             body += "\n" + failure.details + (failure.details.hasSuffix("\n") ? "" : "\n")
         }
         switch failure {
