@@ -68,6 +68,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--duration", type=int, default=5)
     ap.add_argument("--no-cold", action="store_true")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="openrun's event-loop threads (nginx and haproxy run one worker each)")
     a = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="openrun-bench-proxy-")
@@ -77,6 +79,8 @@ def main():
         backend, nginx_port, haproxy_port, openrun_port = free_port(), free_port(), free_port(), free_port()
         www = os.path.join(work, "www")
         os.makedirs(www)
+        os.chmod(work, 0o755)  # nginx's workers run as an unprivileged user
+        os.chmod(www, 0o755)
         with open(os.path.join(www, "k"), "wb") as f:
             f.write(b"x" * 1024)
         conf = os.path.join(work, "nginx.conf")
@@ -115,7 +119,7 @@ backend be
         procs.append(start(["haproxy", "-f", hconf, "-db"]))
         env = dict(os.environ)
         openrun = start([a.openrun, "run", "-", "/b", "--spec", "proxy", "--param", f"url=http://127.0.0.1:{backend}",
-                         "--listen", f"127.0.0.1:{openrun_port}"], env=env, cwd=a.root)
+                         "--listen", f"127.0.0.1:{openrun_port}", "--threads", str(a.threads)], env=env, cwd=a.root)
         procs.append(openrun)
         for p in (backend, nginx_port, haproxy_port, openrun_port):
             wait_port(p)
@@ -232,11 +236,14 @@ def cold(a):
             urllib.request.urlopen(f"http://127.0.0.1:{port}{app}/").read()  # builds and runs it once
             through, alone = [], []
             for _ in range(5):
-                # Wait for the idle stop, then time the first response through openrun.
-                while subprocess.run(["podman", "container", "inspect", "--format", "{{.State.Running}}", container],
-                                     env=env, capture_output=True, text=True).stdout.strip() == "true":
-                    time.sleep(0.1)
-                time.sleep(0.3)
+                # Wait until openrun itself has stopped the app (idle stop done), then time the first response.
+                while True:
+                    m = urllib.request.urlopen(f"http://127.0.0.1:{port}/_openrun/metrics").read().decode()
+                    up = re.search(r'openrun_app_up\{app="[^"]*"\} (\S+)', m)
+                    if up and float(up.group(1)) == 0:
+                        break
+                    time.sleep(0.05)
+                time.sleep(0.2)
                 t0 = time.perf_counter()
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{app}/").read()
                 through.append((time.perf_counter() - t0) * 1000)

@@ -39,6 +39,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds in-flight requests get to finish on SIGINT/SIGTERM.", valueName: "seconds"))
     var shutdownGrace: Int = 10
 
+    @Option(help: ArgumentHelp("Event-loop threads of the proxy (default: one per core).", valueName: "n"))
+    var threads: Int?
+
     @Option(help: ArgumentHelp("Log lines as text or as one JSON object per line.", valueName: "text|json"))
     var logFormat: String = "text"
 
@@ -105,6 +108,7 @@ struct RunCommand: AsyncParsableCommand {
         options.idleTimeout = idleTimeout.map { .seconds($0) }
         options.startTimeout = .seconds(startTimeout)
         options.shutdownGrace = .seconds(shutdownGrace)
+        if let threads { options.threads = threads }
         let runtime: RuntimeHost
         do {
             runtime = try RuntimeHost(apps: apps, options: options, engine: engine, logger: logger)

@@ -115,12 +115,6 @@ package struct CLIEngine: ContainerEngine {
         try await check(["rm", "--force", container])
     }
 
-    package func planDigest(container: String) async throws -> String? {
-        let out = try await exec(["container", "inspect", "--format", #"{{index .Config.Labels "dev.openrun.plan"}}"#, container])
-        let text = out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        return out.ok && !text.isEmpty && text != "<no value>" ? text : nil
-    }
-
     package func start(container: String) async throws {
         try await check(["start", container])
     }
@@ -130,13 +124,22 @@ package struct CLIEngine: ContainerEngine {
     }
 
     package func state(container: String) async throws -> ContainerState {
-        let out = try await exec(["container", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", container])
+        try await inspect(container: container).state
+    }
+
+    package func inspect(container: String) async throws -> ContainerInspection {
+        let format = #"{{.State.Status}} {{.State.ExitCode}} {{index .Config.Labels "dev.openrun.plan"}}"#
+        let out = try await exec(["container", "inspect", "--format", format, container])
         guard out.ok else {
             let text = out.stderr.lowercased()
-            if text.contains("no such") || text.contains("not found") || text.contains("does not exist") { return .absent }
+            if text.contains("no such") || text.contains("not found") || text.contains("does not exist") {
+                return ContainerInspection(state: .absent, planDigest: nil)
+            }
             throw EngineError(command: "\(kind.rawValue) container inspect", exitCode: out.status, output: out.stderr)
         }
-        return Self.parseState(out.stdout)
+        let parts = out.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        let digest = parts.count > 2 && parts[2] != "<no" ? String(parts[2]) : nil
+        return ContainerInspection(state: Self.parseState(out.stdout), planDigest: digest)
     }
 
     /// `running 0`, `exited 3`, `created 0`.

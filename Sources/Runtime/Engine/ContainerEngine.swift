@@ -16,8 +16,8 @@ package protocol ContainerEngine: Sendable {
     func run(container: String, arguments: [String], environment: [String: String]) async throws
     /// Removes a container (running or not).
     func remove(container: String) async throws
-    /// The container's `dev.openrun.plan` label, nil when absent.
-    func planDigest(container: String) async throws -> String?
+    /// The container's state and its `dev.openrun.plan` label, in one engine call.
+    func inspect(container: String) async throws -> ContainerInspection
     /// Starts an existing, stopped container.
     func start(container: String) async throws
     /// Stops a running container, waiting at most `timeoutSeconds` before killing it.
@@ -37,6 +37,18 @@ package enum ContainerState: Sendable, Hashable {
     /// Created or exited; `start` brings it back. `exitCode` is nil when it never ran.
     case stopped(exitCode: Int?)
     case running
+}
+
+/// A container's state and the plan it was run from.
+package struct ContainerInspection: Sendable, Hashable {
+    package var state: ContainerState
+    /// The `dev.openrun.plan` label; nil when absent.
+    package var planDigest: String?
+
+    package init(state: ContainerState, planDigest: String?) {
+        self.state = state
+        self.planDigest = planDigest
+    }
 }
 
 /// An engine command that failed.

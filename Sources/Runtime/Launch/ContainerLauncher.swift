@@ -1,6 +1,7 @@
 import Foundation
 import IR
 import Logging
+import NIOConcurrencyHelpers
 import TextTemplate
 
 /// Starts an app's container through a `ContainerEngine` following a `LaunchRecipe`, as the plan's
@@ -14,6 +15,11 @@ package struct ContainerLauncher: AppLauncher {
     /// openrun's environment, where secrets come from (injected for tests).
     package let environment: @Sendable () -> [String: String]
     package let logger: Logger
+    /// Set when this launcher stopped the container itself: the next start skips the inspection
+    /// (it is stopped and of this plan) and goes straight to `start`.
+    private let stoppedByUs = NIOLockedValueBox(false)
+    /// Set by a successful start, so that only a stop of a container known to run sets `stoppedByUs`.
+    private let upByUs = NIOLockedValueBox(false)
 
     package init(recipe: LaunchRecipe, engine: any ContainerEngine, probe: any HealthProbe,
                  environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment },
@@ -31,29 +37,32 @@ package struct ContainerLauncher: AppLauncher {
             let env = environment()
             // Secrets first: a missing one fails the start before anything changes.
             let (arguments, secretValues) = try runArguments(env)
-            var state = try await engine.state(container: name)
-            if state != .absent, let digest = recipe.planDigest, try await engine.planDigest(container: name) != digest {
-                logger.info("replacing a container of another plan", metadata: ["container": "\(name)"])
-                try await engine.remove(container: name)
-                state = .absent
+            var state: ContainerState
+            if stoppedByUs.withLockedValue({ v in defer { v = false }; return v }) {
+                state = .stopped(exitCode: nil)
+            } else {
+                let found = try await engine.inspect(container: name)
+                state = found.state
+                if state != .absent, let digest = recipe.planDigest, found.planDigest != digest {
+                    logger.info("replacing a container of another plan", metadata: ["container": "\(name)"])
+                    try await engine.remove(container: name)
+                    state = .absent
+                }
             }
             try renderSecretFiles(env)
             switch state {
             case .running:
                 break
             case .stopped:
-                try await engine.start(container: name)
+                do {
+                    try await engine.start(container: name)
+                } catch let error as EngineError {
+                    // Gone meanwhile (removed by hand): run it anew.
+                    guard case .absent = try await engine.state(container: name) else { throw error }
+                    try await runFresh(arguments, secretValues)
+                }
             case .absent:
-                if try await !engine.imageExists(recipe.image.reference) {
-                    switch recipe.image {
-                    case .build(let tag, let arguments): try await engine.build(tag: tag, arguments: arguments)
-                    case .pull(let ref): try await engine.pull(ref)
-                    }
-                }
-                for volume in recipe.volumes {
-                    try await engine.createVolume(volume.name, arguments: volume.arguments)
-                }
-                try await engine.run(container: name, arguments: arguments, environment: secretValues)
+                try await runFresh(arguments, secretValues)
             }
             // Re-read after every start: a `start` may publish another host port.
             guard let port = try await engine.publishedPort(container: name, containerPort: recipe.containerPort) else {
@@ -65,6 +74,7 @@ package struct ContainerLauncher: AppLauncher {
             }
             let endpoint = Endpoint(host: "127.0.0.1", port: port)
             try await waitHealthy(endpoint)
+            upByUs.withLockedValue { $0 = true }
             return endpoint
         } catch let failure as StartFailure {
             throw failure
@@ -77,6 +87,20 @@ package struct ContainerLauncher: AppLauncher {
         } catch {
             throw .engine(EngineError(command: "engine", exitCode: nil, output: "\(error)"))
         }
+    }
+
+    /// Image (built or pulled when missing), volumes, then `run`.
+    private func runFresh(_ arguments: [String], _ secretValues: [String: String]) async throws {
+        if try await !engine.imageExists(recipe.image.reference) {
+            switch recipe.image {
+            case .build(let tag, let arguments): try await engine.build(tag: tag, arguments: arguments)
+            case .pull(let ref): try await engine.pull(ref)
+            }
+        }
+        for volume in recipe.volumes {
+            try await engine.createVolume(volume.name, arguments: volume.arguments)
+        }
+        try await engine.run(container: recipe.containerName, arguments: arguments, environment: secretValues)
     }
 
     /// `run --name NAME --detach OPTIONS --volume SECRETFILE:TARGET:ro --env ... IMAGE COMMAND`, and the
@@ -156,11 +180,13 @@ package struct ContainerLauncher: AppLauncher {
     /// Stops the container (kept for a fast restart) and removes its rendered secret files.
     package func stop() async {
         do {
-            if case .running = try await engine.state(container: recipe.containerName) {
-                try await engine.stop(container: recipe.containerName, timeoutSeconds: recipe.stopTimeoutSeconds)
-            }
+            try await engine.stop(container: recipe.containerName, timeoutSeconds: recipe.stopTimeoutSeconds)
+            let wasUp = upByUs.withLockedValue { v in defer { v = false }; return v }
+            stoppedByUs.withLockedValue { $0 = wasUp }
         } catch {
-            logger.error("stop failed", metadata: ["container": "\(recipe.containerName)", "error": "\(error)"])
+            if case .running = (try? await engine.state(container: recipe.containerName)) ?? .absent {
+                logger.error("stop failed", metadata: ["container": "\(recipe.containerName)", "error": "\(error)"])
+            }
         }
         if !recipe.secretFiles.isEmpty {
             try? FileManager.default.removeItem(atPath: recipe.secretDirectory)

@@ -8,7 +8,6 @@ import Prometheus
 package final class RuntimeMetrics: Sendable {
     package let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let requestCounters = NIOLockedValueBox<[String: CoreMetrics.Counter]>([:])
     private let perApp = NIOLockedValueBox<[String: AppMetrics]>([:])
     private let openConnections: Meter
     private let acceptedConnections: CoreMetrics.Counter
@@ -22,6 +21,33 @@ package final class RuntimeMetrics: Sendable {
         package let bytesIn: CoreMetrics.Counter
         package let bytesOut: CoreMetrics.Counter
         package let idleStops: CoreMetrics.Counter
+        /// 1 while the app is ready, else 0.
+        package let up: CoreMetrics.Gauge
+        /// Finished requests by status.
+        package let requests: RequestCounters
+    }
+
+    /// `openrun_requests_total{app,status}`, one counter per status seen, created on first use.
+    package final class RequestCounters: Sendable {
+        private let app: String
+        private let factory: PrometheusMetricsFactory
+        private let counters = NIOLockedValueBox<[Int: CoreMetrics.Counter]>([:])
+
+        init(app: String, factory: PrometheusMetricsFactory) {
+            self.app = app
+            self.factory = factory
+        }
+
+        package func count(status: Int) {
+            let counter = counters.withLockedValue { c in
+                if let found = c[status] { return found }
+                let made = CoreMetrics.Counter(label: "openrun_requests_total",
+                                               dimensions: [("app", app), ("status", String(status))], factory: factory)
+                c[status] = made
+                return made
+            }
+            counter.increment()
+        }
     }
 
     package init() {
@@ -48,7 +74,9 @@ package final class RuntimeMetrics: Sendable {
                 coldWait: CoreMetrics.Timer(label: "openrun_cold_wait_seconds", dimensions: d, factory: factory),
                 bytesIn: CoreMetrics.Counter(label: "openrun_request_bytes_total", dimensions: d, factory: factory),
                 bytesOut: CoreMetrics.Counter(label: "openrun_response_bytes_total", dimensions: d, factory: factory),
-                idleStops: CoreMetrics.Counter(label: "openrun_idle_stops_total", dimensions: d, factory: factory))
+                idleStops: CoreMetrics.Counter(label: "openrun_idle_stops_total", dimensions: d, factory: factory),
+                up: CoreMetrics.Gauge(label: "openrun_app_up", dimensions: d, factory: factory),
+                requests: RequestCounters(app: name, factory: factory))
             apps[name] = m
             return m
         }
@@ -56,15 +84,7 @@ package final class RuntimeMetrics: Sendable {
 
     /// One finished request of `app` (or `-` for none) with `status`.
     package func request(app: String, status: Int) {
-        let key = "\(app)\u{0}\(status)"
-        let counter = requestCounters.withLockedValue { counters in
-            if let c = counters[key] { return c }
-            let c = CoreMetrics.Counter(label: "openrun_requests_total",
-                                        dimensions: [("app", app), ("status", String(status))], factory: factory)
-            counters[key] = c
-            return c
-        }
-        counter.increment()
+        self.app(app).requests.count(status: status)
     }
 
     package func connectionOpened() {

@@ -188,7 +188,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
         switch result {
         case .success(let lease):
             ex.lease = lease
-            if lease.coldStart { shared.metrics.app(ex.appName).coldWait.recordNanoseconds(lease.waited.nanoseconds) }
+            if lease.coldStart { shared.metrics(of: ex.appName).coldWait.recordNanoseconds(lease.waited.nanoseconds) }
             connectUpstream(lease.endpoint, ex)
         case .failure(let failure):
             setWaiting(false)
@@ -445,12 +445,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
             ex.lease = nil
             ex.lifecycle?.release(lease)
         }
-        shared.metrics.request(app: ex.appName, status: ex.status)
-        if ex.route != nil {
-            let m = shared.metrics.app(ex.appName)
-            if ex.bytesIn > 0 { m.bytesIn.increment(by: Int64(ex.bytesIn)) }
-            if ex.bytesOut > 0 { m.bytesOut.increment(by: Int64(ex.bytesOut)) }
-        }
+        let m = shared.metrics(of: ex.appName)
+        m.requests.count(status: ex.status)
+        if ex.bytesIn > 0 { m.bytesIn.increment(by: Int64(ex.bytesIn)) }
+        if ex.bytesOut > 0 { m.bytesOut.increment(by: Int64(ex.bytesOut)) }
         setWaiting(false)
         setUpstreamUnwritable(false)
     }

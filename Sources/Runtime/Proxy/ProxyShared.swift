@@ -10,6 +10,8 @@ final class ProxyShared: Sendable {
     let logger: Logger
     /// One pool per event loop, keyed by the loop's identity; each used only on its loop.
     let pools: [ObjectIdentifier: UpstreamPool]
+    /// Each routed app's metrics (and `-` for requests no app took), looked up without a lock.
+    let appMetrics: [String: RuntimeMetrics.AppMetrics]
     /// Requests between head and response end, across connections (graceful shutdown waits on it).
     let inFlight = NIOLockedValueBox(0)
 
@@ -24,7 +26,12 @@ final class ProxyShared: Sendable {
             pools[ObjectIdentifier(loop)] = UpstreamPool(eventLoop: loop)
         }
         self.pools = pools
+        var m: [String: RuntimeMetrics.AppMetrics] = ["-": metrics.app("-")]
+        for r in routes.routes { m[r.appName] = metrics.app(r.appName) }
+        self.appMetrics = m
     }
+
+    func metrics(of app: String) -> RuntimeMetrics.AppMetrics { appMetrics[app] ?? metrics.app(app) }
 
     func pool(for loop: any EventLoop) -> UpstreamPool? { pools[ObjectIdentifier(loop)] }
 }

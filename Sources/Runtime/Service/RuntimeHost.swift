@@ -13,6 +13,8 @@ package struct RuntimeOptions: Sendable {
     package var startTimeout: Duration
     /// How long in-flight requests may take to finish on SIGINT/SIGTERM.
     package var shutdownGrace: Duration
+    /// Event-loop threads of the proxy (default: one per core).
+    package var threads: Int = System.coreCount
 
     package init(proxy: ProxyConfiguration = ProxyConfiguration(), idleTimeout: Duration? = nil,
                  startTimeout: Duration = .seconds(120), shutdownGrace: Duration = .seconds(10)) {
@@ -46,7 +48,7 @@ package final class RuntimeHost: Sendable {
         self.options = options
         self.logger = logger
         self.ownsGroup = group == nil
-        let group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.threads))
         self.group = group
         let metrics = RuntimeMetrics()
         self.metrics = metrics
@@ -101,17 +103,21 @@ package final class RuntimeHost: Sendable {
                 logger.info("starting", metadata: ["app": "\(app)"])
             case .ready(let endpoint, let after):
                 m.startDuration.recordNanoseconds(after.nanoseconds)
+                m.up.record(1)
                 logger.info("ready in \(Int(after.milliseconds)) ms", metadata: ["app": "\(app)", "upstream": "\(endpoint)",
                                                                              "ms": "\(Int(after.milliseconds))"])
             case .startFailed(let failure, let after):
                 m.startFailures.increment()
+                m.up.record(0)
                 var meta: Logger.Metadata = ["app": "\(app)", "reason": "\(failure.reason)", "ms": "\(Int(after.milliseconds))"]
                 if !failure.details.isEmpty { meta["logs"] = "\(failure.details)" }
                 logger.error("start failed", metadata: meta)
             case .idleStop(let idleFor):
                 m.idleStops.increment()
+                m.up.record(0)
                 logger.info("idle stop after \(Int(idleFor.milliseconds / 1000)) s", metadata: ["app": "\(app)"])
             case .stopped:
+                m.up.record(0)
                 logger.info("stopped", metadata: ["app": "\(app)"])
             }
         }

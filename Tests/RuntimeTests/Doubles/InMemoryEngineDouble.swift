@@ -94,8 +94,11 @@ final class InMemoryEngineDouble: ContainerEngine, HealthProbe, Sendable {
         state.withLockedValue { _ = $0.containers.removeValue(forKey: container) }
     }
 
-    func planDigest(container: String) async throws -> String? {
-        state.withLockedValue { $0.containers[container]?.digest }
+    func inspect(container: String) async throws -> ContainerInspection {
+        _ = record("inspect \(container)")
+        return state.withLockedValue { s in
+            ContainerInspection(state: s.containers[container]?.state ?? .absent, planDigest: s.containers[container]?.digest)
+        }
     }
 
     /// Puts a stopped container of another plan in place.
@@ -110,6 +113,9 @@ final class InMemoryEngineDouble: ContainerEngine, HealthProbe, Sendable {
 
     func start(container: String) async throws {
         let b = record("start \(container)")
+        if state.withLockedValue({ $0.containers[container] == nil }) {
+            throw EngineError(command: "start \(container)", exitCode: 125, output: "no such container")
+        }
         try await Task.sleep(for: b.startLatency)
         bringUp(container, behaviour: b, isRun: false)
     }
@@ -131,6 +137,7 @@ final class InMemoryEngineDouble: ContainerEngine, HealthProbe, Sendable {
     }
 
     func stop(container: String, timeoutSeconds: Int) async throws {
+        guard state.withLockedValue({ $0.containers[container]?.state == .running }) else { return }
         let b = record("stop \(container)")
         try await Task.sleep(for: b.stopLatency)
         state.withLockedValue { $0.containers[container]?.state = .stopped(exitCode: 0) }
