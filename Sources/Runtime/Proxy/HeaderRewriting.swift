@@ -15,17 +15,30 @@ enum HeaderRewriting {
     }
 
     /// Ambiguous framing and header bounds (the decoder bounds them too; this is the proxy's own rule).
+    /// One pass over the headers, no allocation in the common case.
     static func check(_ head: HTTPRequestHead, maxCount: Int, maxBytes: Int) -> Rejection? {
         if head.headers.count > maxCount { return .headersTooLarge }
         var bytes = 0
-        for (n, v) in head.headers { bytes += n.utf8.count + v.utf8.count + 4 }
+        var length: Substring?
+        var lengthsDiffer = false
+        var hasTransferEncoding = false
+        for (n, v) in head.headers {
+            bytes += n.utf8.count + v.utf8.count + 4
+            if n.utf8.count == 14 && n.lowercased() == "content-length" {
+                for part in v.split(separator: ",") {
+                    let t = part.trimmingCharacters(in: .whitespaces)[...]
+                    if let l = length, l != t { lengthsDiffer = true }
+                    length = t
+                }
+            } else if n.utf8.count == 17 && n.lowercased() == "transfer-encoding" {
+                hasTransferEncoding = true
+            }
+        }
         if bytes > maxBytes { return .headersTooLarge }
-        let lengths = head.headers[canonicalForm: "content-length"]
-        let te = head.headers[canonicalForm: "transfer-encoding"]
-        if !lengths.isEmpty && !te.isEmpty {
+        if length != nil && hasTransferEncoding {
             return .ambiguousFraming("Content-Length together with Transfer-Encoding")
         }
-        if Set(lengths).count > 1 { return .ambiguousFraming("differing Content-Length values") }
+        if lengthsDiffer { return .ambiguousFraming("differing Content-Length values") }
         return nil
     }
 
@@ -41,14 +54,32 @@ enum HeaderRewriting {
         }
     }
 
-    /// The request as the upstream sees it.
+    /// The request as the upstream sees it: one pass over the client's headers, dropping hop-by-hop
+    /// ones (and those `Connection` names) and client-sent forwarding headers, then openrun's own.
     static func upstreamRequest(_ head: HTTPRequestHead, uri: String, clientIP: String?, strippedPrefix: String,
                                 hostHeader: String, isUpgrade: Bool) -> HTTPRequestHead {
-        var headers = head.headers
-        let clientHost = headers.first(name: "host")
-        removeHopByHop(&headers, keepUpgrade: isUpgrade)
-        for name in forwarding { headers.remove(name: name) }
-        headers.replaceOrAdd(name: "host", value: hostHeader)
+        var named: [String] = []
+        var clientHost: String?
+        for (n, v) in head.headers {
+            let lower = n.lowercased()
+            if lower == "connection" {
+                for token in v.split(separator: ",") {
+                    named.append(token.trimmingCharacters(in: .whitespaces).lowercased())
+                }
+            } else if lower == "host" && clientHost == nil {
+                clientHost = v
+            }
+        }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(head.headers.count + 6)
+        headers.add(name: "host", value: hostHeader)
+        for (n, v) in head.headers {
+            let lower = n.lowercased()
+            if lower == "host" || forwarding.contains(lower) { continue }
+            if hopByHop.contains(lower) && !(isUpgrade && lower == "upgrade") { continue }
+            if !named.isEmpty && named.contains(lower) && !(isUpgrade && lower == "upgrade") { continue }
+            headers.add(name: n, value: v)
+        }
         if let ip = clientIP {
             headers.add(name: "x-forwarded-for", value: ip)
             headers.add(name: "x-real-ip", value: ip)
@@ -58,6 +89,31 @@ enum HeaderRewriting {
         if !strippedPrefix.isEmpty { headers.add(name: "x-forwarded-prefix", value: strippedPrefix) }
         if isUpgrade { headers.add(name: "connection", value: "upgrade") }
         return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
+    }
+
+    /// The response as the client sees it: hop-by-hop headers (and those `Connection` names) and
+    /// Transfer-Encoding dropped (the encoder frames the body again).
+    static func clientResponseHeaders(_ upstream: HTTPHeaders) -> HTTPHeaders {
+        var named: [String] = []
+        var any = false
+        for (n, v) in upstream {
+            let lower = n.lowercased()
+            if lower == "connection" {
+                for token in v.split(separator: ",") {
+                    named.append(token.trimmingCharacters(in: .whitespaces).lowercased())
+                }
+            }
+            if lower == "transfer-encoding" || hopByHop.contains(lower) { any = true }
+        }
+        guard any || !named.isEmpty else { return upstream }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(upstream.count)
+        for (n, v) in upstream {
+            let lower = n.lowercased()
+            if lower == "transfer-encoding" || hopByHop.contains(lower) || named.contains(lower) { continue }
+            headers.add(name: n, value: v)
+        }
+        return headers
     }
 
     /// An absolute Location naming the upstream (or any loopback host) becomes the public URL with

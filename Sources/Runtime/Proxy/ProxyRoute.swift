@@ -107,6 +107,9 @@ package struct UpstreamURL: Sendable, Hashable {
 /// Routes by host, then longest path prefix.
 package struct RouteTable: Sendable {
     package private(set) var routes: [ProxyRoute]
+    /// `routes[i].matchPrefix`, computed once.
+    private let prefixes: [String]
+    private let anyHost: Bool
 
     package init(_ routes: [ProxyRoute]) {
         // Host-specific routes first, then longest prefix first: the first match wins.
@@ -114,15 +117,17 @@ package struct RouteTable: Sendable {
             if (a.host != nil) != (b.host != nil) { return a.host != nil }
             return a.matchPrefix.count > b.matchPrefix.count
         }
+        self.prefixes = self.routes.map(\.matchPrefix)
+        self.anyHost = self.routes.allSatisfy { $0.host == nil }
     }
 
     /// The route for a request, by its Host header (port ignored) and path.
     package func route(host: String?, path: String) -> ProxyRoute? {
-        let h = host.map(Self.hostWithoutPort)
+        let h = anyHost ? nil : host.map(Self.hostWithoutPort)
         let p = Substring(path)
-        for r in routes {
+        for (i, r) in routes.enumerated() {
             if let rh = r.host, rh != h { continue }
-            let prefix = r.matchPrefix
+            let prefix = prefixes[i]
             if prefix.isEmpty || ProxyRoute.hasPathPrefix(p, prefix) { return r }
         }
         return nil

@@ -261,10 +261,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
         let host: String
         if ex.route?.preserveHost ?? false, let h = ex.request.headers.first(name: "host") {
             host = h
-        } else if let e = ex.endpoint {
-            host = e.port == 80 ? e.host : e.description
         } else {
-            host = ""
+            host = up.hostHeader
         }
         let head = HeaderRewriting.upstreamRequest(ex.request, uri: ex.upstreamURI, clientIP: clientIP,
                                                    strippedPrefix: ex.strippedPrefix, hostHeader: host,
@@ -322,11 +320,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
             upstream.close()
         }
         setUpstreamUnwritable(false)
-        let close = !ex.clientKeepAlive
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if close {
+        if ex.clientKeepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
             let channel = context.channel
-            written.whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }
         if ex.requestEnded { finishExchange(ex) }
     }
@@ -372,10 +370,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
     // MARK: - Responses
 
     private func responseHead(_ head: HTTPResponseHead, _ ex: Exchange) -> HTTPResponseHead {
-        var headers = head.headers
-        HeaderRewriting.removeHopByHop(&headers, keepUpgrade: false)
-        headers.remove(name: "transfer-encoding")
-        if let route = ex.route {
+        var headers = HeaderRewriting.clientResponseHeaders(head.headers)
+        if let route = ex.route, !route.responseHeaders.isEmpty {
             for h in route.responseHeaders { headers.replaceOrAdd(name: h.name, value: h.value) }
         }
         if let location = headers.first(name: "location"), let e = ex.endpoint {

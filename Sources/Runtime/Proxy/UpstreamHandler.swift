@@ -29,9 +29,13 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Why the connection failed, when it did (e.g. an unparsable response).
     private(set) var lastError: (any Error)?
 
+    /// The Host header for requests on this connection (unless preserve_host).
+    let hostHeader: String
+
     init(endpoint: Endpoint, pool: UpstreamPool?) {
         self.endpoint = endpoint
         self.pool = pool
+        self.hostHeader = endpoint.port == 80 ? endpoint.host : endpoint.description
     }
 
     var isActive: Bool { context?.channel.isActive ?? false }

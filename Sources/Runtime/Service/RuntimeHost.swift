@@ -114,7 +114,6 @@ package final class RuntimeHost: Sendable {
                 logger.error("start failed", metadata: meta)
             case .idleStop(let idleFor):
                 m.idleStops.increment()
-                m.up.record(0)
                 logger.info("idle stop after \(Int(idleFor.milliseconds / 1000)) s", metadata: ["app": "\(app)"])
             case .stopped:
                 m.up.record(0)
