@@ -239,7 +239,7 @@ def cold(a):
                 # Wait until openrun itself has stopped the app (idle stop done), then time the first response.
                 while True:
                     m = urllib.request.urlopen(f"http://127.0.0.1:{port}/_openrun/metrics").read().decode()
-                    up = re.search(r'openrun_app_up\{app="[^"]*"\} (\S+)', m)
+                    up = re.search(r'openrun_app_up\{app="' + re.escape(slug) + r'"\} (\S+)', m)
                     if up and float(up.group(1)) == 0:
                         break
                     time.sleep(0.05)
