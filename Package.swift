@@ -82,8 +82,11 @@ let package = Package(
             name: "openrun",
             dependencies: ["OpenrunCLI"]
         ),
+        // Helpers shared by the test targets (golden files, the repository root).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "IRTests", dependencies: ["IR"]),
-        .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR", "TextTemplate"]),
+        .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR", "TextTemplate", "TestSupport"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "IR", "TextTemplate", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OpenrunCLI", "IR"]),
         .testTarget(
             name: "RuntimeTests",

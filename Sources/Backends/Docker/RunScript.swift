@@ -32,13 +32,13 @@ enum RunScript {
         let secretVariables = secretVariables(container)
         s += """
 
-        name=\(ShellWord.quote(container.name))
-        image=\(ShellWord.quote(image))
-        plan_digest=\(ShellWord.quote(container.digest))
+        name=\(assign(container.name))
+        image=\(assign(image))
         stop_timeout=\(container.stop.timeoutSeconds)
-        default_app_url=\(ShellWord.quote(plan.app.defaultURL))
+        default_app_url=\(assign(plan.app.defaultURL))
 
         """
+        if run != nil { s += "plan_digest=\(assign(container.digest))\n" }
         if let p = run?.publish {
             s += "container_port=\(p.containerPort)\n"
         }
@@ -46,6 +46,7 @@ enum RunScript {
             s += "health_scheme=\(w.scheme.rawValue)\nhealth_path=\(ShellWord.quote(w.path))\nhealth_timeout=${OPENRUN_HEALTH_TIMEOUT:-\(w.timeoutSeconds)}\n"
         }
         s += library
+        if run?.publish != nil { s += serviceLibrary }
         if ([container.run, container.command].compactMap { $0 }.contains { !$0.engineOptions.isEmpty }) {
             s += """
 
@@ -88,7 +89,7 @@ enum RunScript {
         #   OPENRUN_APP_URL         the app's public URL, its CL_APP_URL (default: what 'openrun run' serves)
         #   OPENRUN_HEALTH_TIMEOUT  seconds to wait for the health check
         #   OPENRUN                 the openrun binary, to render cl_secret files that hold secrets
-        # shellcheck disable=SC2016 # single-quoted values holding $ are data, on purpose
+        # shellcheck disable=SC2016,SC2030,SC2031 # single-quoted $ is data; exports in ( ) are meant to stay there
         set -eu
         cd "$(dirname -- "$0")"
 
@@ -101,6 +102,11 @@ enum RunScript {
         let runs = [container.run, container.command].compactMap { $0 }
         if runs.contains(where: { r in r.binds.contains(where: \.relativeToPlan) || !r.secretFiles.isEmpty }) { return true }
         return container.start.contains { if case .renderSecretFile(let f) = $0 { !prerendered.contains(f.name) } else { false } }
+    }
+
+    /// The right side of a variable assignment: always single-quoted.
+    static func assign(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Text for a `#` comment line: control characters shown as `?`.
@@ -132,6 +138,15 @@ enum RunScript {
       "$engine" container inspect --format '{{index .Config.Labels "dev.openrun.plan"}} {{.State.Running}}' "$name" 2>/dev/null || true
     }
 
+    secret_dir() {
+      printf '%s/%s\n' "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}" "$name"
+    }
+
+    """#
+
+    /// Helpers of apps that serve a port: its host side, the health probe.
+    static let serviceLibrary = #"""
+
     host_port() {
       hp=$("$engine" port "$name" "$container_port/tcp" 2>/dev/null | head -n 1) || hp=''
       [ -n "$hp" ] || die "cannot find the host port of $name (is it running? try ./run.sh logs)"
@@ -147,10 +162,6 @@ enum RunScript {
       else
         die "the health check needs curl or wget"
       fi
-    }
-
-    secret_dir() {
-      printf '%s/openrun-%s\n' "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}" "$name"
     }
 
     """#

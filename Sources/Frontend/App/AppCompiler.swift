@@ -70,19 +70,16 @@ package enum AppCompiler {
         let flags = UserFlags.parse(buildArgs: request.buildArgs, volumes: request.volumes, containerOptions: request.containerOptions, into: diags)
 
         // The spec: a bundled name or a folder.
-        var specRoot: String?
+        var specFiles: [SourceFile] = []
         var specInfo: SpecInfo?
         if let spec = request.spec {
             do {
-                if BundledSpecs.contains(spec) {
-                    let folder = try FileIO.makeTemporaryFolder(in: FileIO.temporaryRoot, prefix: "openrun-spec-")
-                    temporary.append(folder)
-                    try BundledSpecs.materialize(spec, into: folder)
-                    specRoot = folder
-                    specInfo = SpecInfo(name: spec, path: nil, digest: try ResolvedSource(reference: .local(path: folder), root: folder).digest())
+                if let files = BundledSpecs.sourceFiles(of: spec) {
+                    specFiles = files
+                    specInfo = SpecInfo(name: spec, path: nil, digest: try ContentDigest.digest(files))
                 } else if spec.contains("/") || spec.hasPrefix("."), FileIO.followedFileType(absolute(spec, in: request.workingDirectory)) == S_IFDIR {
                     let folder = absolute(spec, in: request.workingDirectory)
-                    specRoot = folder
+                    specFiles = try SourceListing.walk(folder, ignore: nil).files
                     specInfo = SpecInfo(name: nil, path: spec, digest: try ResolvedSource(reference: .local(path: folder), root: folder).digest())
                 } else {
                     diags.error("spec.unknown", "unknown spec \"\(spec)\"; bundled specs: \(BundledSpecs.names.joined(separator: ", ")); or give a folder path",
@@ -107,7 +104,7 @@ package enum AppCompiler {
         let context: BuildContext
         let contextDigest: String
         do {
-            context = try BuildContext(source: resolved.root, spec: specRoot)
+            context = try BuildContext(source: resolved.root, specFiles: specFiles)
             contextDigest = try context.digest()
         } catch {
             diags.absorb(error)

@@ -32,15 +32,17 @@ package struct BuildContext: Sendable {
     package private(set) var entries: [Entry]
     /// The source folder, if any.
     package var sourceRoot: String?
-    /// The spec folder, if any.
-    package var specRoot: String?
-
     /// Merges `source` and `spec` (either may be nil).
     package init(source: String?, spec: String?) throws(DiagnosticError) {
-        sourceRoot = source
-        specRoot = spec
-        let sourceFiles = try source.map { (root) throws(DiagnosticError) in try SourceListing.walk(root, ignore: nil).files } ?? []
         let specFiles = try spec.map { (root) throws(DiagnosticError) in try SourceListing.walk(root, ignore: nil).files } ?? []
+        try self.init(source: source, specFiles: specFiles)
+    }
+
+    /// Merges the `source` folder with spec files given as a list (a bundled
+    /// spec's files are in memory, never written to disk to be read back).
+    package init(source: String?, specFiles: [SourceFile]) throws(DiagnosticError) {
+        sourceRoot = source
+        let sourceFiles = try source.map { (root) throws(DiagnosticError) in try SourceListing.walk(root, ignore: nil).files } ?? []
         var sourcePaths = Set<String>()
         var sourceFolders = Set<String>()
         for f in sourceFiles {
@@ -91,6 +93,7 @@ package struct BuildContext: Sendable {
         let resolver = ContainedPathResolver(links: linkMap())
         if case .inside(let resolved) = resolver.resolve(path) { current = resolved } else { return nil }
         guard let e = entry(at: current), case .file = e.file.kind else { return nil }
+        if let contents = e.file.contents { return contents }
         return try FileIO.readAll(e.file.diskPath, location: .file(displayPath(of: current)))
     }
 
@@ -169,6 +172,8 @@ package struct BuildContext: Sendable {
                 }
                 let destination = staging + "/" + e.file.path
                 switch e.file.kind {
+                case .file(let executable, _) where e.file.contents != nil:
+                    try FileIO.writeFile(destination, e.file.contents!, mode: executable ? 0o755 : 0o644)
                 case .file(let executable, _):
                     try FileIO.copyFile(
                         from: e.file.diskPath, to: destination, mode: executable ? 0o755 : 0o644,

@@ -25,10 +25,15 @@ package enum ContentDigest {
                 appendLength(f.path.utf8.count, to: &h)
                 h.update(f.path)
                 h.update([executable ? 1 : 0])
-                try FileIO.streamFile(f.diskPath, location: .file(f.path)) { size in
-                    appendLength(size, to: &h)
-                } chunk: { buffer in
-                    h.update(buffer: buffer)
+                if let contents = f.contents {
+                    appendLength(contents.count, to: &h)
+                    h.update(contents)
+                } else {
+                    try FileIO.streamFile(f.diskPath, location: .file(f.path)) { size in
+                        appendLength(size, to: &h)
+                    } chunk: { buffer in
+                        h.update(buffer: buffer)
+                    }
                 }
             case .symlink(let target):
                 h.update([UInt8(ascii: "l")])

@@ -12,13 +12,16 @@ package struct SourceFile: Equatable, Sendable {
     /// Path relative to the listing's root, `/`-separated, no leading `./`.
     package var path: String
     package var kind: Kind
-    /// Absolute path on disk to read the entry from.
+    /// Absolute path on disk to read the entry from ("" for an in-memory file).
     package var diskPath: String
+    /// The bytes of an in-memory file (a bundled spec's), read instead of `diskPath`.
+    package var contents: [UInt8]?
 
-    package init(path: String, kind: Kind, diskPath: String) {
+    package init(path: String, kind: Kind, diskPath: String, contents: [UInt8]? = nil) {
         self.path = path
         self.kind = kind
         self.diskPath = diskPath
+        self.contents = contents
     }
 
     /// Whether the entry is a regular file with an execute bit.

@@ -65,6 +65,15 @@ package enum BundledSpecs {
         return out
     }
 
+    /// Spec `name`'s files as an in-memory listing (for a build context), or nil if there is no such spec.
+    package static func sourceFiles(of name: String) -> [SourceFile]? {
+        guard let spec = table.first(where: { $0.name == name }) else { return nil }
+        return spec.files.map { entry in
+            let bytes = entry.content.bytes
+            return SourceFile(path: entry.path, kind: .file(executable: entry.executable, size: bytes.count), diskPath: "", contents: bytes)
+        }
+    }
+
     /// The relative paths of spec `name`'s files, sorted (empty if unknown).
     package static func paths(of name: String) -> [String] {
         table.first(where: { $0.name == name })?.files.map(\.path) ?? []

@@ -90,9 +90,9 @@ package struct LaunchRecipe: Sendable, Hashable {
         self.secretDirectory = secretDirectory ?? Self.defaultSecretDirectory(for: containerName)
     }
 
-    /// `${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}/openrun-<container>`, the folder run.sh uses too.
+    /// `${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}/<container>`, the folder run.sh uses too.
     package static func defaultSecretDirectory(for container: String) -> String {
         let base = ProcessEnvironment.value(of: "XDG_RUNTIME_DIR") ?? ProcessEnvironment.value(of: "TMPDIR") ?? "/tmp"
-        return "\(base)/openrun-\(container)"
+        return "\(base)/\(container)"
     }
 }

@@ -1,6 +1,7 @@
 @testable import Frontend
 import Foundation
 import IR
+import TestSupport
 import Testing
 
 /// Broken apps and flags, each with the exact diagnostics a user sees.

@@ -1,6 +1,7 @@
 @testable import Frontend
 import Foundation
 import IR
+import TestSupport
 import Testing
 
 /// One app compiled for the golden IR: a bundled spec with a fixture source and flags.
@@ -12,7 +13,10 @@ struct IRCase: Sendable, CustomTestStringConvertible {
     var buildArgs: [String] = []
     var containerOptions: [String] = []
     var volumes: [String] = []
+    /// The spec; nil means the bundled spec named like the case.
+    var spec: String?
     var testDescription: String { name }
+    var specName: String { spec ?? name }
 }
 
 @Suite("Golden IR of every bundled spec")
@@ -44,18 +48,36 @@ struct GoldenIRTests {
         IRCase(name: "static_single", source: "\(fixtures)/static-site", appPath: "/single", params: ["index=index.html"]),
     ]
 
+    /// Fixture apps beyond one per spec: what the backends must handle (hostile
+    /// values, secrets, every volume kind, resources, engine flags).
+    static let fixtureCases: [IRCase] = [
+        IRCase(name: "busybox-hostile", source: "\(fixtures)/busybox-web", appPath: "/bb",
+               params: [
+                   "app_name=Busybox",
+                   "greeting=it's \"quoted\" $(touch /tmp/pwned) `id` * -rf %d %% ${HOME}\nsecond line\ttab",
+                   "dash=--privileged",
+                   "api_token={{secret \"API_TOKEN\"}}",
+                   "db_url=postgres://app:{{secret \"DB_PASS\"}}@db:5432/app?sslmode=disable",
+               ],
+               containerOptions: ["cpus=0.5", "memory=256m", "podman.pids-limit=100", "docker.pids-limit=100"],
+               volumes: ["cache:/cache", "./bind-data:/bind:ro", "cl_secret:secrets.tmpl:/etc/app/secrets.conf"],
+               spec: "container"),
+    ]
+
+    static let allCases = cases + fixtureCases
+
     @Test("every bundled spec has a golden IR case")
     func everySpecCovered() {
         #expect(Set(Self.cases.map(\.name)) == Set(BundledSpecs.names))
     }
 
-    @Test("IR matches golden/ir/<spec>/ir.json", arguments: cases)
+    @Test("IR matches golden/ir/<case>/ir.json", arguments: allCases)
     func golden(_ c: IRCase) throws {
         let diags = Diagnostics()
         var r = AppCompiler.Request(source: c.source, workingDirectory: Golden.repositoryRoot.path,
                                     environment: ["HOME": "/nonexistent", "OPENRUN_CACHE_DIR": FileManager.default.temporaryDirectory.path + "/openrun-test-cache"])
         r.appPath = c.appPath
-        r.spec = c.name
+        r.spec = c.specName
         r.params = c.params
         r.buildArgs = c.buildArgs
         r.containerOptions = c.containerOptions
@@ -70,13 +92,13 @@ struct GoldenIRTests {
 
 @Suite("Generated names are valid everywhere")
 struct GeneratedNamesTests {
-    @Test("slug, volume names and image tags are valid for Docker, Kubernetes and systemd", arguments: GoldenIRTests.cases)
+    @Test("slug, volume names and image tags are valid for Docker, Kubernetes and systemd", arguments: GoldenIRTests.allCases)
     func names(_ c: IRCase) throws {
         let diags = Diagnostics()
         var r = AppCompiler.Request(source: c.source, workingDirectory: Golden.repositoryRoot.path,
                                     environment: ["HOME": "/nonexistent", "OPENRUN_CACHE_DIR": NSTemporaryDirectory() + "openrun-test-cache"])
         r.appPath = c.appPath
-        r.spec = c.name
+        r.spec = c.specName
         r.params = c.params
         r.volumes = c.volumes + ["/var/lib/Some Data", "My_Volume.2:/x"]
         let compiled = try #require(AppCompiler.compile(r, into: diags), "\(diags.rendered)")

@@ -7,17 +7,17 @@ import Testing
 /// unified diff on mismatch. With `UPDATE_GOLDEN=1` it rewrites the folder
 /// (atomically per file, removing stale files) and still records one issue,
 /// so an update run never passes as green.
-enum Golden {
+package enum Golden {
     /// The repository root, found from this file's path.
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    package static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var updating: Bool { ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" }
+    package static var updating: Bool { ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" }
 
     /// `exclusive`: the folder holds only golden files, so files not generated
     /// are stale (reported; removed on update). Pass false for folders that
     /// also hold a case's inputs.
-    static func check(_ files: [String: String], against folder: String, exclusive: Bool = true,
+    package static func check(_ files: [String: String], against folder: String, exclusive: Bool = true,
                       sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         let dir = repositoryRoot.appendingPathComponent(folder)
         let fm = FileManager.default
@@ -50,7 +50,7 @@ enum Golden {
         }
     }
 
-    static func existingFiles(in dir: URL) -> [String] {
+    package static func existingFiles(in dir: URL) -> [String] {
         guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
         var out: [String] = []
         let base = dir.standardizedFileURL.path + "/"
@@ -60,7 +60,7 @@ enum Golden {
         return out.sorted()
     }
 
-    static func unifiedDiff(expected: URL, actual: String) -> String {
+    package static func unifiedDiff(expected: URL, actual: String) -> String {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("openrun-golden-\(UUID().uuidString)")
         try? Data(actual.utf8).write(to: tmp)
         defer { try? FileManager.default.removeItem(at: tmp) }
