@@ -91,12 +91,16 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "Runtime", "IR",
+                "Runtime", "IR", "EngineTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Drives dev/ (host podman, the systemd + Podman 5 sandbox) for tests
+        // that use a real engine; see docs/testing.md.
+        .target(name: "EngineTestSupport", path: "Tests/EngineTestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["EngineTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

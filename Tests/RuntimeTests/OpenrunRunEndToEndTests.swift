@@ -1,3 +1,4 @@
+import EngineTestSupport
 import Foundation
 import IR
 import NIOPosix
@@ -7,7 +8,7 @@ import Testing
 /// `openrun build` then `openrun run` (the real binary) on the host's Podman, and with the `docker`
 /// CLI against `podman system service`: lazy start, the storm, forwarding headers, a missing
 /// secret, idle stop and restart, SIGTERM. Skipped without podman and the busybox test image.
-@Suite(.serialized, .enabled(if: PodmanEnvironment.shared != nil, "needs podman, dev/containers.conf and the busybox test image"))
+@Suite(.serialized, .enabled(if: Engine.testsEnabled, "needs the host's podman (dev/setup); always runs in CI"))
 struct OpenrunRunEndToEndTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -122,7 +123,7 @@ struct OpenrunRunEndToEndTests {
     }
 
     @Test func servesLazilyWithOneStartForAStormRewritesHeadersStopsWhenIdleAndExitsOnSIGTERM() async throws {
-        let engine = PodmanEnvironment.shared!.engine
+        let engine = try #require(PodmanEnvironment.shared, "podman and the busybox test image").engine
         let scratch = try Self.scratch()
         let (dist, appPath, container, image) = try Self.build(scratch: scratch, tag: "podman")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
@@ -204,7 +205,7 @@ struct OpenrunRunEndToEndTests {
 
     @Test func theDockerCLIAgainstPodmanSystemService() async throws {
         guard let docker = CLIEngine.resolve("docker") else { return }
-        let env = PodmanEnvironment.shared!
+        let env = try #require(PodmanEnvironment.shared, "podman and the busybox test image")
         let scratch = try Self.scratch()
         let (dist, appPath, container, image) = try Self.build(scratch: scratch, tag: "docker")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

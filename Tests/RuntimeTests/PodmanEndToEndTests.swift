@@ -1,3 +1,4 @@
+import EngineTestSupport
 import Foundation
 import Logging
 import NIOPosix
@@ -6,7 +7,7 @@ import Testing
 
 /// The runtime against the host's real Podman with the busybox test image
 /// (`dev/test-image`; Podman configured by `dev/containers.conf`). Skipped when either is missing.
-@Suite(.serialized, .enabled(if: PodmanEnvironment.shared != nil, "needs podman, dev/containers.conf and the busybox test image"))
+@Suite(.serialized, .enabled(if: Engine.testsEnabled, "needs the host's podman (dev/setup); always runs in CI"))
 struct PodmanEndToEndTests {
     static let image = "localhost/openrun-test-busybox:latest"
 
@@ -116,29 +117,19 @@ struct PodmanEndToEndTests {
     }
 }
 
-/// Podman with this repository's containers.conf and the busybox test image, when present.
+/// Podman with this repository's containers.conf and the busybox test image (`dev/test-image`,
+/// built when missing), when the host has Podman; in CI always (a missing engine fails there).
 struct PodmanEnvironment: Sendable {
     let engine: CLIEngine
     /// The containers.conf in use.
     let conf: String
 
     static let shared: PodmanEnvironment? = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let conf = ProcessEnvironment.value(of: "CONTAINERS_CONF") ?? root.appendingPathComponent("dev/containers.conf").path
-        guard FileManager.default.fileExists(atPath: conf), let podman = CLIEngine.resolve("podman") else { return nil }
-        let engine = CLIEngine(kind: .podman, executable: podman.executable, environment: ["CONTAINERS_CONF": conf])
-        // Synchronous probe at suite set-up: is the test image there?
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: podman.executable)
-        p.arguments = ["image", "exists", PodmanEndToEndTests.image]
-        var env = ProcessInfo.processInfo.environment
-        env["CONTAINERS_CONF"] = conf
-        p.environment = env
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return nil }
-        p.waitUntilExit()
-        return p.terminationStatus == 0 ? PodmanEnvironment(engine: engine, conf: conf) : nil
+        guard Engine.testsEnabled else { return nil }
+        let conf = Engine.environment["CONTAINERS_CONF"] ?? Engine.containersConf
+        guard let podman = CLIEngine.resolve("podman") else { return nil }
+        guard (try? Engine.testImage()) != nil else { return nil }
+        return PodmanEnvironment(engine: CLIEngine(kind: .podman, executable: podman.executable,
+                                                   environment: ["CONTAINERS_CONF": conf]), conf: conf)
     }()
 }
