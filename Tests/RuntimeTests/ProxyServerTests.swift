@@ -98,7 +98,8 @@ import Testing
     }
 
     @Test func twentyConcurrentFirstRequestsShareOneStart() async throws {
-        let f = try await Fixture.make(startDelay: .milliseconds(200))
+        // A long start: under load, all twenty must still arrive while it runs.
+        let f = try await Fixture.make(startDelay: .seconds(1))
         let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
             for i in 0..<20 { group.addTask { try await f.get("/app/echo/\(i)") } }
             return try await group.reduce(into: []) { $0.append($1) }

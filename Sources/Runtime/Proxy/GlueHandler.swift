@@ -54,7 +54,12 @@ final class GlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func partnerBecameWritable() {
-        if pendingRead {
+        resumeReads()
+    }
+
+    /// Issues a read withheld while the partner could not take data (or was not there yet).
+    func resumeReads() {
+        if pendingRead, partner?.partnerWritable ?? false {
             pendingRead = false
             context?.read()
         }

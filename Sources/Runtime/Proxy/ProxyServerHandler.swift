@@ -67,6 +67,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        // A read this handler withheld must not be lost when it leaves (after an upgrade).
+        if pendingRead {
+            pendingRead = false
+            context.read()
+        }
     }
 
     // MARK: - Client side
@@ -493,18 +498,22 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
             return
         }
         do {
+            // Both glues first, so that neither ever sees its partner missing; then the HTTP
+            // handlers go (the decoders forward bytes they read past the 101 to the glues).
             let up = upChannel.pipeline.syncOperations
+            let down = context.pipeline.syncOperations
             try up.addHandler(upstreamGlue)
+            try down.addHandler(clientGlue)
             up.removeHandler(upstream, promise: nil)
             up.removeHandler(try up.handler(type: HTTPRequestEncoder.self), promise: nil)
             up.removeHandler(try up.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self), promise: nil)
-
-            let down = context.pipeline.syncOperations
-            try down.addHandler(clientGlue)
             down.removeHandler(context: context, promise: nil)
             down.removeHandler(try down.handler(type: HTTPServerPipelineHandler.self), promise: nil)
             down.removeHandler(try down.handler(type: HTTPResponseEncoder.self), promise: nil)
             down.removeHandler(try down.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
+            // Reads withheld meanwhile start again.
+            clientGlue.resumeReads()
+            upstreamGlue.resumeReads()
         } catch {
             shared.logger.error("upgrade splice failed", metadata: ["app": "\(appName)", "error": "\(error)"])
             upChannel.close(promise: nil)

@@ -42,7 +42,13 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var channel: (any Channel)? { context?.channel }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        if pendingRead {
+            pendingRead = false
+            context.read()
+        }
+    }
 
     func write(_ part: HTTPClientRequestPart) {
         context?.write(wrapOutboundOut(part), promise: nil)
