@@ -82,15 +82,18 @@ struct OpenrunRunEndToEndTests {
     }
 
     /// Builds the app into a fresh dist folder; returns (dist, app path, container name, image).
-    static func build(scratch: URL, tag: String) throws -> (String, String, String, String) {
+    static func build(scratch: URL, tag: String) async throws -> (String, String, String, String) {
         let src = scratch.appendingPathComponent("src")
         try makeApp(in: src)
         let appPath = "/rt-cli-\(getpid())-\(tag)"
         let dist = scratch.appendingPathComponent("dist").path
-        let built = try Command.run([binary, "build", src.path, appPath, "--spec", "container", "--target", "docker",
-                                     "--stop-timeout", "1", "--param", #"GREETING={{secret "GREETING_KEY"}}"#, "-o", dist],
-                                    environment: Engine.environment, timeout: 300)
-        guard built.status == 0 else { throw TestFailure("openrun build failed: \(built.stderr)") }
+        let log = scratch.appendingPathComponent("build.err").path
+        let status = try await BackgroundProcess.run(
+            [binary, "build", src.path, appPath, "--spec", "container", "--target", "docker", "--stop-timeout", "1",
+             "--param", #"GREETING={{secret "GREETING_KEY"}}"#, "--copt", "podman.init=true", "--copt", "docker.init=true",
+             "-o", dist],
+            environment: environment([:]), stderr: log)
+        guard status == 0 else { throw TestFailure("openrun build failed: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")") }
         let folder = try FileManager.default.contentsOfDirectory(atPath: dist + "/docker").first!
         let plan = try ExecutionPlan.decodeJSON(Data(contentsOf: URL(fileURLWithPath: "\(dist)/docker/\(folder)/plan.json")))
         return (dist, appPath, "openrun-\(folder)", plan.container?.run?.image ?? "")
@@ -112,7 +115,7 @@ struct OpenrunRunEndToEndTests {
     @Test func servesLazilyWithOneStartForAStormRewritesHeadersStopsWhenIdleAndExitsOnSIGTERM() async throws {
         let engine = try #require(PodmanEnvironment.shared, "podman and the busybox test image").engine
         let scratch = try Self.scratch()
-        let (dist, appPath, container, image) = try Self.build(scratch: scratch, tag: "podman")
+        let (dist, appPath, container, image) = try await Self.build(scratch: scratch, tag: "podman")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
@@ -196,7 +199,7 @@ struct OpenrunRunEndToEndTests {
         guard let docker = CLIEngine.resolve("docker") else { return }
         let env = try #require(PodmanEnvironment.shared, "podman and the busybox test image")
         let scratch = try Self.scratch()
-        let (dist, appPath, container, image) = try Self.build(scratch: scratch, tag: "docker")
+        let (dist, appPath, container, image) = try await Self.build(scratch: scratch, tag: "docker")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let socket = scratch.appendingPathComponent("podman.sock").path
         let service = try BackgroundProcess([env.engine.executable, "system", "service", "--time=0", "unix://\(socket)"],

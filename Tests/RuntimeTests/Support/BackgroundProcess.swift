@@ -20,10 +20,34 @@ final class BackgroundProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // NIO's sockets are not close-on-exec: without this a long-lived child keeps the test's
+        // connections open (a client's close would never reach the proxy under test).
+        Self.closeFrom(&actions, 3)
         var pid: pid_t = 0
         let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
         guard rc == 0 else { throw TestFailure("spawn \(argv[0]): \(String(cString: strerror(rc)))") }
         self.pid = pid
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time: Swift
+    /// does not see its declaration.
+    private static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ fd: Int32) {
+        typealias Fn = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(sym, to: Fn.self)(&actions, fd)
+    }
+
+    /// Runs `argv` to the end; its exit code.
+    static func run(_ argv: [String], environment: [String: String], stdout: String = "/dev/null",
+                    stderr: String = "/dev/null", timeout: Duration = .seconds(300)) async throws -> Int32 {
+        let p = try BackgroundProcess(argv, environment: environment, stdout: stdout, stderr: stderr)
+        let clock = ContinuousClock()
+        let end = clock.now + timeout
+        while p.isRunning {
+            if clock.now > end { p.kill() }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return p.exitCode ?? -1
     }
 
     /// Reaps the child if it exited.
