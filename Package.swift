@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         // Runtime (openrun run): proxy, signals, metrics, engine CLI.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -32,7 +33,11 @@ let package = Package(
             providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]
         ),
         .target(
-            name: "IR"
+            name: "IR",
+            dependencies: [
+                // SHA-256 (BoringSSL's, with SHA-NI where the CPU has it)
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Go's text/template (the cl_secret file renderer) and strconv quoting:
         // used by the frontend to check templates and by the runtime to render them.

@@ -46,8 +46,9 @@ public final class Diagnostics: DiagnosticCollector, Sendable {
         }
     }
 
-    /// All diagnostics rendered, one block per diagnostic, in emission order.
-    public var rendered: String { all.map(\.rendered).joined(separator: "\n") }
+    /// All diagnostics rendered, one block per diagnostic, in emission order
+    /// (at most `Diagnostic.maxPerFile` per file).
+    public var rendered: String { Diagnostic.render(all).joined(separator: "\n") }
 }
 
 /// Thrown at a stage boundary when the stage found errors; carries every
@@ -58,5 +59,5 @@ public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
     public init(_ diagnostic: Diagnostic) { self.diagnostics = [diagnostic] }
 
-    public var description: String { diagnostics.map(\.rendered).joined(separator: "\n") }
+    public var description: String { Diagnostic.render(diagnostics).joined(separator: "\n") }
 }

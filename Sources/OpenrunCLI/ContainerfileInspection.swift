@@ -31,7 +31,7 @@ enum ContainerfileInspection {
             flagErrors.append(.error("cli.flags", "--ast and --json are exclusive", at: nil))
         }
         if !flagErrors.isEmpty {
-            return Output(status: 1, stdout: "", stderr: flagErrors.map(\.rendered).joined(separator: "\n"))
+            return Output(status: 1, stdout: "", stderr: Diagnostic.render(flagErrors).joined(separator: "\n"))
         }
         guard let data = FileManager.default.contents(atPath: file) else {
             let d = Diagnostic.error("containerfile.read", "cannot read the Containerfile", at: .file(file))
@@ -43,7 +43,7 @@ enum ContainerfileInspection {
         }
         do {
             let tree = try ContainerfileParser.parse(bytes: bytes, file: file)
-            let warnings = tree.warnings.map(\.rendered).joined(separator: "\n")
+            let warnings = Diagnostic.render(tree.warnings).joined(separator: "\n")
             if !json {
                 var out = tree.dump
                 if out.hasSuffix("\n") { out.removeLast() }

@@ -117,6 +117,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         logger.info("engine \(engine.kind.rawValue)", metadata: ["engine": "\(engine.executable)"])
+        // From here SIGINT/SIGTERM end the serving gracefully (swift-service-lifecycle), not the process at once.
+        InterruptCleanup.uninstall()
         do {
             try await runtime.run { port in
                 for (name, url) in runtime.urls(port: port) { Terminal.stdout("\(name)\t\(url)") }

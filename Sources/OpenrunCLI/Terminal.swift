@@ -11,8 +11,9 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// Prints diagnostics on stderr in their rendered form.
+    /// Prints diagnostics on stderr in their rendered form (non-printing
+    /// characters escaped; at most 50 per file, then "and N more").
     static func report(_ diagnostics: [Diagnostic]) {
-        for d in diagnostics { stderr(d.rendered) }
+        for line in Diagnostic.render(diagnostics) { stderr(line) }
     }
 }

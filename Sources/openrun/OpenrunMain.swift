@@ -3,6 +3,7 @@ import OpenrunCLI
 @main
 struct OpenrunMain {
     static func main() async {
+        InterruptCleanup.install()
         await OpenrunCommand.main()
     }
 }

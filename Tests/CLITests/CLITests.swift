@@ -17,17 +17,8 @@ enum OpenrunBinary {
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
     static func run(_ args: [String]) throws -> Result {
-        let p = Process()
-        p.executableURL = url
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let r = try Processes.run(url.path, args)
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 }
 

@@ -129,7 +129,7 @@ struct DockerRunScriptTests {
         let env: [String: String?] = [
             "OPENRUN_ENGINE": engine, "STANDIN_STATE": state, "STANDIN_PORT": String(server.port),
             "API_TOKEN": HostileApp.token, "DB_PASS": HostileApp.dbPass, "OPENRUN": OpenrunBinary.url.path,
-            "XDG_RUNTIME_DIR": dir + "/runtime",
+            "OPENRUN_RUNTIME_DIR": dir + "/runtime",
         ]
 
         // A missing secret stops before anything runs, naming the variable.

@@ -20,6 +20,24 @@ struct DiagnosticTests {
         #expect(Diagnostic.note("x.y", "m").rendered == "openrun: note: m [x.y]")
     }
 
+    @Test("non-printing characters from the input are escaped as Go's %q does")
+    func escaping() {
+        let d = Diagnostic.error("x.y", "unknown instruction \"\u{1B}[31mRED\u{7}\"\t\u{200B}\u{FFFD}é", at: SourceLocation(file: "Contain\u{1B}erfile", line: 1, column: 1))
+        #expect(d.rendered == #"Contain\x1berfile:1:1: error: unknown instruction "\x1b[31mRED\a"\t\u200b\ufffdé [x.y]"#)
+        #expect(!d.rendered.unicodeScalars.contains { $0.value < 0x20 })
+    }
+
+    @Test("at most 50 diagnostics per file are rendered, then a count of the rest")
+    func capped() {
+        var list: [Diagnostic] = (1...60).map { .error("x.y", "bad \($0)", at: SourceLocation(file: "a", line: $0, column: 1)) }
+        list.append(.error("x.y", "other", at: .file("b")))
+        let lines = Diagnostic.render(list)
+        #expect(lines.count == 52)
+        #expect(lines[49] == "a:50:1: error: bad 50 [x.y]")
+        #expect(lines[50] == "b: error: other [x.y]")
+        #expect(lines[51] == "a: note: and 10 more")
+    }
+
     @Test("notes follow on their own lines")
     func notes() {
         let d = Diagnostic.error("params.duplicate", "param \"port\" declared twice",

@@ -86,8 +86,10 @@ struct SHA256Tests {
         }
         let digest = h.hexDigest()
         #expect(digest.count == 64)
-        // Debug builds are slow; this only catches pathological slowness (byte-at-a-time arrays).
-        #expect(elapsed < .seconds(20), "16 MiB took \(elapsed)")
+        // swift-crypto (BoringSSL) runs at hundreds of MB/s even in a debug
+        // build; this catches a fallback to byte-at-a-time Swift code.
+        #expect(elapsed < .seconds(2), "16 MiB took \(elapsed)")
+        print("SHA-256: 16 MiB in \(elapsed)")
     }
 }
 

@@ -119,6 +119,10 @@ package enum AppCompiler {
         // (which would only fail again reading the param).
         let errorsBeforeParams = diags.errors.count
         var declared: [ParamDeclaration] = []
+        if let d = files.linkProblem("params.star") {
+            diags.emit(d)
+            return nil
+        }
         if let bytes = files.read("params.star") {
             guard let d = ParamsStarHost.run(file: context.displayPath(of: "params.star"), source: bytes, appURL: appURL, diags: diags,
                                              print: request.printHandler, maxSteps: request.maxSteps) else { return nil }
@@ -128,6 +132,10 @@ package enum AppCompiler {
         guard diags.errors.count == errorsBeforeParams else { return nil }
 
         // app.star.
+        if let d = files.linkProblem("app.star") {
+            diags.emit(d)
+            return nil
+        }
         guard let appStar = files.read("app.star") else {
             let hint = request.spec == nil ? "pass --spec NAME (see 'openrun spec list') or add an app.star to the source" : "the spec has no app.star"
             diags.error("app.no-app-star", "no app.star in the app source or spec; \(hint)", at: .flag("source", request.source))
@@ -192,4 +200,5 @@ struct ContextFiles: AppFileLookup {
     func specHas(_ path: String) -> Bool { context.origin(of: path) == .spec }
     func read(_ path: String) -> [UInt8]? { (try? context.read(path)) ?? nil }
     func displayPath(_ path: String) -> String { context.displayPath(of: path) }
+    func linkProblem(_ path: String) -> Diagnostic? { context.linkProblem(path) }
 }

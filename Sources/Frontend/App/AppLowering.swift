@@ -150,6 +150,10 @@ package enum AppLowering {
             }
         } else {
             guard let (path, origin) = resolveContainerfile(config, input, into: diags) else { return (nil, nil) }
+            if let d = input.files?.linkProblem(path) {
+                diags.emit(d)
+                return (nil, nil)
+            }
             let bytes = input.files?.read(path) ?? []
             guard let parsed = input.parseContainerfile(path, bytes, argOverrides(config, input), diags) else { return (nil, nil) }
             facts = parsed

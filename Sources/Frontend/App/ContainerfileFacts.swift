@@ -61,8 +61,12 @@ package protocol AppFileLookup: Sendable {
     func read(_ path: String) -> [UInt8]?
     /// How diagnostics name the file (spec files are marked as such).
     func displayPath(_ path: String) -> String
+    /// Why `path` cannot be read although it exists (a symlink out of its
+    /// folder, or a loop), or nil.
+    func linkProblem(_ path: String) -> Diagnostic?
 }
 
 extension AppFileLookup {
     package func displayPath(_ path: String) -> String { path }
+    package func linkProblem(_ path: String) -> Diagnostic? { nil }
 }

@@ -97,6 +97,24 @@ package struct BuildContext: Sendable {
         return try FileIO.readAll(e.file.diskPath, location: .file(displayPath(of: current)))
     }
 
+    /// Why `path` exists but cannot be read: it is (or goes through) a
+    /// symlink that leaves its folder, or a symlink loop. Nil otherwise.
+    package func linkProblem(_ path: String) -> Diagnostic? {
+        let resolver = ContainedPathResolver(links: linkMap())
+        let resolution = resolver.resolve(path)
+        if case .inside = resolution { return nil }
+        let e = entry(at: path)
+        let folder = (e?.origin ?? .source).rawValue
+        let location = SourceLocation.file(displayPath(of: path))
+        if resolution == .loop {
+            return .error("sources.symlink-loop", "'\(path)' is a symlink that is part of a loop", at: location)
+        }
+        if let target = e?.file.symlinkTarget {
+            return .error("sources.symlink-escapes", "'\(path)' is a symlink to '\(target)', outside the \(folder) folder; openrun only follows links that stay inside it", at: location)
+        }
+        return .error("sources.symlink-escapes", "'\(path)' goes through a symlink that leads outside the \(folder) folder; openrun only follows links that stay inside it", at: location)
+    }
+
     /// The file at `path` as UTF-8 text (e.g. a `Containerfile`), or nil.
     package func readText(_ path: String) throws(DiagnosticError) -> String? {
         try read(path).map { String(decoding: $0, as: UTF8.self) }

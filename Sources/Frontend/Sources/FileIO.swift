@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import IR
+import Synchronization
 
 /// Small POSIX file helpers for sources that report failures as diagnostics
 /// (byte-exact names, no Foundation path normalisation, symlinks never followed).
@@ -108,7 +109,20 @@ package enum FileIO {
         guard made != nil else {
             throw DiagnosticError(.error("sources.temp-folder", "cannot create a temporary folder in '\(parent)': \(errnoText())"))
         }
-        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let folder = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        liveTemporaryFolders.withLock { _ = $0.insert(folder) }
+        return folder
+    }
+
+    /// Temporary folders made by this process and not removed yet, so an
+    /// interrupted run can remove them (`removeLiveTemporaryFolders`).
+    static let liveTemporaryFolders = Mutex<Set<String>>([])
+
+    /// Removes every temporary folder this process made and still holds
+    /// (called when the CLI is interrupted).
+    package static func removeLiveTemporaryFolders() {
+        let folders = liveTemporaryFolders.withLock { s in defer { s.removeAll() }; return s }
+        for f in folders { removeTree(f) }
     }
 
     /// The system temporary folder (`$TMPDIR`, else `/tmp`).
@@ -134,6 +148,7 @@ package enum FileIO {
 
     /// Removes a file tree without following symlinks (like `rm -rf`); errors are ignored.
     package static func removeTree(_ path: String) {
+        _ = liveTemporaryFolders.withLock { $0.remove(path) }  // no longer needs removing on interrupt
         guard let type = fileType(path) else { return }
         if type == S_IFDIR {
             if let names = try? listFolder(path, location: .file(path)) {

@@ -18,6 +18,38 @@ struct ResolverTests {
         #expect(Self.resolve("print(a)\nprint(b)\n") == ["t.star:1:7: undefined: a", "t.star:2:7: undefined: b"])
     }
 
+    @Test("parameter lists are checked by the resolver, every error reported at go.starlark.net's position", arguments: [
+        ("def f(a=1, b): pass", ["t.star:1:12: required parameter may not follow optional"]),
+        ("def f(**kw, a): pass", ["t.star:1:13: required parameter may not follow **kw"]),
+        ("def h(*, *): pass", ["t.star:1:10: multiple * parameters not allowed", "t.star:1:7: bare * must be followed by keyword-only parameters"]),
+        ("def l(*): pass", ["t.star:1:7: bare * must be followed by keyword-only parameters"]),
+        ("def f(a, b=1, a=2): pass", ["t.star:1:16: duplicate parameter: a"]),
+    ])
+    func parameters(src: String, want: [String]) {
+        #expect(Self.resolve(src) == want)
+    }
+
+    @Test("undefined names suggest the nearest defined one, as go.starlark.net", arguments: [
+        ("hello = 1\nprint(hollo)\n", "t.star:2:7: undefined: hollo (did you mean hello?)"),
+        ("def f(abc):\n    return abd\n", "t.star:2:12: undefined: abd (did you mean abc?)"),
+        ("def f(abc):\n    return goodbye\n", "t.star:2:12: undefined: goodbye"),
+    ])
+    func spelling(src: String, want: String) {
+        #expect(Self.resolve(src) == [want])
+    }
+
+    @Test("with globalreassign a top-level use must follow the definition; load checks", arguments: [
+        ("print(x)\nx = 1\n", Starlark.FileOptions.all, ["t.star:1:7: undefined: x"]),
+        ("load('m.star', '')\n", .core, ["t.star:1:17: load: empty identifier"]),
+        ("if True:\n    load('m.star', 'x')\n", .all, ["t.star:2:5: load statement within a conditional"]),
+        ("for y in []:\n    load('m.star', 'x')\n", .all, ["t.star:2:5: load statement within a loop"]),
+        ("load('m.star', 'x')\nx = 1\n", .all, []),
+        ("load('m.star', 'x')\nx = 1\n", .core, ["t.star:2:1: cannot reassign local x declared at t.star:1:17"]),
+    ])
+    func toplevel(src: String, options: Starlark.FileOptions, want: [String]) {
+        #expect(Self.resolve(src, options) == want)
+    }
+
     @Test("globals may be used before their definition (resolved statically)")
     func forwardGlobal() {
         #expect(Self.resolve("def f():\n    return g()\ndef g():\n    return 1\n").isEmpty)

@@ -22,7 +22,7 @@ enum StarlarkCorpus {
     static let directory: URL = packageRoot.appendingPathComponent("Tests/Fixtures/starlark")
 
     /// The dialect features `openrun starlark --enable` accepts.
-    static let features: Set<String> = ["set", "while", "recursion", "toplevelcontrol", "globalreassign"]
+    static let features: Set<String> = ["set", "while", "recursion", "toplevelcontrol", "globalreassign", "loadbindsglobally"]
 
     /// Every corpus file name (not the helper `assert.star`), sorted.
     static func fileNames() -> [String] {

@@ -12,6 +12,7 @@
 #   OPENRUN_APP_URL         the app's public URL, its CL_APP_URL (default: what 'openrun run' serves)
 #   OPENRUN_HEALTH_TIMEOUT  seconds to wait for the health check
 #   OPENRUN                 the openrun binary, to render cl_secret files that hold secrets
+#   OPENRUN_RUNTIME_DIR     where those files go (default: $XDG_RUNTIME_DIR, else $TMPDIR, else /tmp)
 # shellcheck disable=SC2016,SC2030,SC2031 # single-quoted $ is data; exports in ( ) are meant to stay there
 set -eu
 cd "$(dirname -- "$0")"

@@ -12,6 +12,7 @@
 #   OPENRUN_APP_URL         the app's public URL, its CL_APP_URL (default: what 'openrun run' serves)
 #   OPENRUN_HEALTH_TIMEOUT  seconds to wait for the health check
 #   OPENRUN                 the openrun binary, to render cl_secret files that hold secrets
+#   OPENRUN_RUNTIME_DIR     where those files go (default: $XDG_RUNTIME_DIR, else $TMPDIR, else /tmp)
 # shellcheck disable=SC2016,SC2030,SC2031 # single-quoted $ is data; exports in ( ) are meant to stay there
 set -eu
 cd "$(dirname -- "$0")"
@@ -48,7 +49,7 @@ container_state() {
 }
 
 secret_dir() {
-  printf '%s/%s\n' "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}" "$name"
+  printf '%s/%s\n' "${OPENRUN_RUNTIME_DIR:-${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}}" "$name"
 }
 
 host_port() {
@@ -128,20 +129,26 @@ exec_command() {
 }
 
 wait_healthy() {
-  port=$(host_port)
-  url="$health_scheme://127.0.0.1:$port$health_path"
   deadline=$(( $(date +%s) + health_timeout ))
+  port=''
   for delay in 0.005 0.01 0.02 0.04 0.08 0.16 0.32 0.5; do
-    probe "$url" && return 0
-    check_running
+    healthy && return 0
     sleep "$delay"
   done
   while :; do
-    probe "$url" && return 0
-    check_running
-    [ "$(date +%s)" -lt "$deadline" ] || die "$name did not answer 200 on $url within ${health_timeout}s; see ./run.sh logs"
+    healthy && return 0
+    [ "$(date +%s)" -lt "$deadline" ] || die "$name did not answer 200 on $health_path within ${health_timeout}s; see ./run.sh logs"
     sleep 0.5
   done
+}
+
+# One probe; when it fails and the container is not running, exits with its logs.
+healthy() {
+  [ -n "$port" ] || port=$("$engine" port "$name" "$container_port/tcp" 2>/dev/null | head -n 1) || port=''
+  port=${port##*:}
+  if [ -n "$port" ] && probe "$health_scheme://127.0.0.1:$port$health_path"; then return 0; fi
+  check_running
+  return 1
 }
 
 check_running() {

@@ -40,7 +40,10 @@ package final class AppStarHost {
             return nil
         }
         guard let app = globals["app"] else {
-            diags.error("app.missing", "app not defined, check app.star, add 'app = ace.app(...)'", at: .file(file))
+            // Located at the file's last line: the place to add it.
+            var lastLine = source.reduce(1) { $1 == 10 ? $0 + 1 : $0 }
+            if source.last == 10 && lastLine > 1 { lastLine -= 1 }
+            diags.error("app.missing", "app not defined, check app.star, add 'app = ace.app(...)'", at: SourceLocation(file: file, line: lastLine, column: 1))
             return nil
         }
         guard case .object(let o) = app, let record = o as? HostRecord, case .app(var decl) = record.payload else {

@@ -116,11 +116,27 @@ extension Starlark.Compiler {
             let recv = x
             return .builtin(Starlark.BuiltinFunction(name: name, receiver: recv, impl: { t, a, k in try m(t, recv, a, k) }))
         }
+        var message = "\(x.typeName) has no .\(name) field or method"
         if case .object(let o) = x, let h = o as? Starlark.HasAttrs {
             if let v = try h.attr(name) { return v }
-            throw EvalError("\(x.typeName) has no .\(name) field or method")
+            if let m = h.noSuchAttrMessage(name) { message = m }
         }
-        throw EvalError("\(x.typeName) has no .\(name) field or method")
+        if let n = Starlark.Spell.nearest(name, attrNames(x)) { message += " (did you mean .\(n)?)" }
+        throw EvalError(message)
+    }
+
+    /// `x.name = v`, as go.starlark.net's setField.
+    static func setField(_ x: Value, _ name: String, _ v: Value) throws {
+        if case .object(let o) = x, let h = o as? Starlark.HasSetField {
+            do {
+                try h.setField(name, v)
+            } catch let e as Starlark.NoSuchField {
+                let hint = Starlark.Spell.nearest(name, h.attrNames.sorted()).map { " (did you mean .\($0)?)" } ?? ""
+                throw EvalError(e.message + hint)
+            }
+            return
+        }
+        throw EvalError("can't assign to .\(name) field of \(x.typeName)")
     }
 
     static func attrNames(_ x: Value) -> [String] {

@@ -186,7 +186,8 @@ extension Starlark {
                     }
                     for (name, off, a) in assigns {
                         guard let v = members.first(where: { $0.0 == name })?.1 else {
-                            throw fr.locate(EvalError("load: name \(name) not found in module \(module)"), off)
+                            let hint = Spell.nearest(name, members.map(\.0).sorted()).map { " (did you mean \($0)?)" } ?? ""
+                            throw fr.locate(EvalError("load: name \(name) not found in module \(module)\(hint)"), off)
                         }
                         try a(fr, v)
                     }
@@ -236,6 +237,17 @@ extension Starlark {
                         i += 1
                     }
                     return .next
+                case .object(let o as LazyIterable):
+                    let it = o.makeIterator()
+                    while let v = it.next() {
+                        t.steps &-= 1
+                        if t.steps < 0 { try Compiler.step(fr, off) }
+                        if slot >= 0 { fr.locals[slot] = v } else { try a(fr, v) }
+                        let f = try Compiler.runBlock(b, fr)
+                        if f == .brk { break }
+                        if f == .ret { return .ret }
+                    }
+                    return .next
                 default:
                     let (elems, release) = try Compiler.iterate(seq, fr, iterOff)
                     defer { release() }
@@ -269,6 +281,8 @@ extension Starlark {
                 return ((0..<r.count).map { .int(r[$0]) }, {})
             case .object(let o) where o is StarlarkIterable:
                 return ((o as! StarlarkIterable).elements, {})
+            case .object(let o) where o is LazyIterable:
+                return (try elements(seq), {})
             default:
                 throw fr.locate(EvalError("\(seq.typeName) value is not iterable"), off)
             }
@@ -283,6 +297,15 @@ extension Starlark {
             case .set(let s): return s.elems
             case .range(let r): return (0..<r.count).map { .int(r[$0]) }
             case .object(let o) where o is StarlarkIterable: return (o as! StarlarkIterable).elements
+            case .object(let o as LazyIterable):
+                // Bounded by the step budget's scale, so an endless iterable fails instead of hanging.
+                var out: [Value] = []
+                let it = o.makeIterator()
+                while let e = it.next() {
+                    out.append(e)
+                    if out.count >= 1 << 24 { throw EvalError("\(v.typeName): too many elements") }
+                }
+                return out
             default: throw EvalError("got \(v.typeName), want iterable")
             }
         }
@@ -290,7 +313,7 @@ extension Starlark {
         static func isIterable(_ v: Value) -> Bool {
             switch v {
             case .list, .tuple, .dict, .set, .range: return true
-            case .object(let o): return o is StarlarkIterable
+            case .object(let o): return o is StarlarkIterable || o is LazyIterable
             default: return false
             }
         }
@@ -325,7 +348,7 @@ extension Starlark {
                 let x = expr(xe)
                 return { fr, v in
                     let obj = try x(fr)
-                    throw fr.locate(EvalError("can't assign to .\(name) field of \(obj.typeName)"), off - 1)
+                    do { try Compiler.setField(obj, name, v) } catch { throw fr.locate(error, off - 1) }
                 }
             case .tuple(let l), .list(let l):
                 let parts = l.map { assign($0) }
@@ -355,8 +378,8 @@ extension Starlark {
         mutating func augAssign(_ op: TokenKind, _ lhs: Expr, _ rhs: Expr, _ opOff: Int) -> Exec {
             let r = expr(rhs)
             func apply(_ fr: Frame, _ x: Value, _ y: Value) throws -> Value {
-                if op == .plus, case .list(let l) = x {
-                    // in-place extend
+                if op == .plus, case .list(let l) = x, Compiler.isIterable(y) {
+                    // in-place extend (a non-iterable y falls back to list + y, as Go)
                     do {
                         try l.checkMutable("apply += to")
                         l.elems.append(contentsOf: try Compiler.elements(y))
@@ -367,9 +390,19 @@ extension Starlark {
                     let (s, o) = a.addingReportingOverflow(b)
                     if !o { return .int(s) }
                 }
+                if op == .pipe, case .dict(let d) = x, case .dict(let e) = y {
+                    // in place: aliases of x see the update (go.starlark.net's INPLACE_PIPE)
+                    do {
+                        try d.checkMutable("apply |= to")
+                        for (k, v) in e.entries { try d.set(k, v) }
+                    } catch { throw fr.locate(error, opOff) }
+                    return x
+                }
                 do { return try Starlark.binary(op, x, y) } catch { throw fr.locate(error, opOff) }
             }
             switch lhs.kind {
+            case .paren(let inner):
+                return augAssign(op, inner, rhs, opOff)
             case .ident(let id):
                 let get = identExpr(id)
                 let set = assignIdent(id)
@@ -388,7 +421,11 @@ extension Starlark {
                 let x = expr(xe)
                 return { fr in
                     let obj = try x(fr)
-                    throw fr.locate(EvalError("can't assign to .\(name) field of \(obj.typeName)"), off - 1)
+                    let old: Value
+                    do { old = try Compiler.getAttr(obj, name) } catch { throw fr.locate(error, off - 1) }
+                    let nv = try apply(fr, old, try r(fr))
+                    do { try Compiler.setField(obj, name, nv) } catch { throw fr.locate(error, off - 1) }
+                    return .next
                 }
             default:
                 return { _ in .next }
@@ -419,9 +456,10 @@ extension Starlark {
                     throw fr.locate(EvalError("local variable \(name) referenced before assignment"), off)
                 }
             case .global:
+                let kind = b.fromLoad ? "local" : "global"  // a load binds a file-local name
                 return { fr in
                     if let v = fr.globals[idx] { return v }
-                    throw fr.locate(EvalError("global variable \(name) referenced before assignment"), off)
+                    throw fr.locate(EvalError("\(kind) variable \(name) referenced before assignment"), off)
                 }
             case .predeclared:
                 let v = predeclared[name] ?? .none
@@ -729,9 +767,7 @@ extension Starlark {
                                 throw fr.locate(EvalError("keywords must be strings, not \(k.typeName)"), off)
                             }
                             let name = String(decoding: ks, as: UTF8.self)
-                            if case .builtin = fv, kw.contains(where: { $0.0 == name }) {
-                                throw fr.locate(EvalError("\(Compiler.calleeName(fv)) got multiple values for keyword argument \"\(name)\""), lp)
-                            }
+                            // A builtin sees repeated names and reports them itself (as Go).
                             kw.append((name, val))
                         }
                     }
@@ -805,7 +841,7 @@ extension Starlark {
             t.steps &-= 1
             if t.steps < 0 { throw BudgetError(message: "Starlark computation cancelled: too many steps") }
             if t.depth >= t.maxDepth || Thread.stackAddress() < t.stackLimit {
-                throw EvalError("maximum recursion depth exceeded (\(t.depth) calls)")
+                throw EvalError("Starlark stack overflow")  // go.starlark.net's words (its limit: 100,000 frames)
             }
             if !code.options.recursion {
                 var f = t.top

@@ -38,7 +38,11 @@ extension Starlark {
             } else if let e = extra {
                 try e.set(.str(k), v)
             } else {
-                throw EvalError("\(fname): unexpected keyword argument \(Value.str(k).repr)")
+                // Go's UnpackArgs offers only the first half of the names (sic: it
+                // steps by 2 through nparams), e.g. min's "key".
+                let candidates = names.filter { !$0.isEmpty }
+                let hint = Spell.nearest(k, Array(candidates.prefix((candidates.count + 1) / 2))).map { " (did you mean \($0)?)" } ?? ""
+                throw EvalError("\(fname): unexpected keyword argument \(Value.str(k).repr)\(hint)")
             }
         }
         if let e = extra { out[kwargsIdx] = .dict(e); extra = nil }

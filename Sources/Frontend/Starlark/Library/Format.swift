@@ -110,75 +110,79 @@ extension Starlark {
         return out
     }
 
-    /// `str.format(*args, **kwargs)`.
+    /// `str.format(*args, **kwargs)`, as go.starlark.net's `string_format`.
     static func strFormat(_ format: [UInt8], _ args: [Value], _ kwargs: [(String, Value)]) throws -> [UInt8] {
+        let lbrace = UInt8(ascii: "{"), rbrace = UInt8(ascii: "}")
         var out: [UInt8] = []
-        var i = 0
-        let n = format.count
-        var auto = 0
-        var manual = false, automatic = false
-        while i < n {
-            let c = format[i]
-            if c == UInt8(ascii: "}") {
-                if i + 1 < n && format[i + 1] == UInt8(ascii: "}") { out.append(c); i += 2; continue }
-                throw EvalError("format: single '}' in format")
+        var auto = false, manual = false
+        var index = 0
+        var rest = format[...]
+        while true {
+            let open = rest.firstIndex(of: lbrace)
+            var literal = rest[..<(open ?? rest.endIndex)]
+            // "}}" is a literal '}' outside fields; a lone '}' is an error.
+            while let j = literal.firstIndex(of: rbrace) {
+                if j + 1 == literal.endIndex || literal[j + 1] != rbrace { throw EvalError("format: single '}' in format") }
+                out += literal[...j]
+                literal = literal[(j + 2)...]
             }
-            if c != UInt8(ascii: "{") { out.append(c); i += 1; continue }
-            if i + 1 < n && format[i + 1] == UInt8(ascii: "{") { out.append(c); i += 2; continue }
-            var j = i + 1
-            while j < n && format[j] != UInt8(ascii: "}") {
-                if format[j] == UInt8(ascii: "{") { throw EvalError("format: unmatched '{' in format") }
-                j += 1
+            out += literal
+            guard let i = open else { break }
+            if i + 1 < rest.endIndex && rest[i + 1] == lbrace {
+                out.append(lbrace)
+                rest = rest[(i + 2)...]
+                continue
             }
-            if j >= n { throw EvalError("format: unmatched '{' in format") }
-            var field = Array(format[(i + 1)..<j])
-            i = j + 1
-            var conv: UInt8 = UInt8(ascii: "s")
-            if let colon = field.firstIndex(of: UInt8(ascii: ":")), colon + 1 < field.count {
-                throw EvalError("format spec features not supported in replacement fields: \(String(decoding: field[(colon + 1)...], as: UTF8.self))")
-            }
-            if let colon = field.firstIndex(of: UInt8(ascii: ":")) { field = Array(field[..<colon]) }
-            if let bang = field.firstIndex(of: UInt8(ascii: "!")) {
-                let cv = Array(field[(bang + 1)...])
-                field = Array(field[..<bang])
-                if cv == [UInt8(ascii: "s")] || cv == [UInt8(ascii: "r")] {
-                    conv = cv[0]
+            rest = rest[(i + 1)...]
+            guard let close = rest.firstIndex(of: rbrace) else { throw EvalError("format: unmatched '{' in format") }
+            var field = String(decoding: rest[..<close], as: UTF8.self)
+            rest = rest[(close + 1)...]
+            var conv = "s", spec = "", name: String
+            if let bang = field.firstIndex(of: "!") {
+                name = String(field[..<bang])
+                field = String(field[field.index(after: bang)...])
+                if let colon = field.firstIndex(of: ":") {
+                    conv = String(field[..<colon])
+                    spec = String(field[field.index(after: colon)...])
                 } else {
-                    throw EvalError("format: unknown conversion \"\(String(decoding: cv, as: UTF8.self))\"")
+                    conv = field
                 }
+            } else if let colon = field.firstIndex(of: ":") {
+                name = String(field[..<colon])
+                spec = String(field[field.index(after: colon)...])
+            } else {
+                name = field
             }
             let arg: Value
-            if field.isEmpty {
+            if name.isEmpty {
                 if manual { throw EvalError("format: cannot switch from manual field specification to automatic field numbering") }
-                automatic = true
-                if auto >= args.count { throw EvalError("format: tuple index out of range") }
-                arg = args[auto]
-                auto += 1
-            } else if field.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-                if automatic { throw EvalError("format: cannot switch from automatic field numbering to manual field specification") }
+                auto = true
+                if index >= args.count { throw EvalError("format: tuple index out of range") }
+                arg = args[index]
+                index += 1
+            } else if name.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                if auto { throw EvalError("format: cannot switch from automatic field numbering to manual field specification") }
                 manual = true
-                let idx = Int(String(decoding: field, as: UTF8.self)) ?? Int.max
-                if idx >= args.count { throw EvalError("format: tuple index out of range") }
-                arg = args[idx]
-            } else {
-                let name = String(decoding: field, as: UTF8.self)
-                if name.contains("[") {
-                    throw EvalError("format: element syntax a[i] is not supported in replacement fields: \(name)")
-                }
-                if name.contains(".") {
-                    throw EvalError("format: attribute syntax x.y is not supported in replacement fields: \(name)")
-                }
-                guard let v = kwargs.first(where: { $0.0 == name })?.1 else {
-                    throw EvalError("format: keyword \(name) not found")
-                }
+                let num = Int(name) ?? Int.max
+                if num >= args.count { throw EvalError("format: tuple index out of range") }
+                arg = args[num]
+            } else if let v = kwargs.first(where: { $0.0 == name })?.1 {
                 arg = v
-            }
-            if conv == UInt8(ascii: "r") {
-                Printer.write(arg, into: &out, repr: true)
-            } else if case .string(let s) = arg {
-                out += s
             } else {
-                Printer.write(arg, into: &out, repr: false)
+                // Starlark does not support Python's x.y or a[i] syntaxes, or nested {...}.
+                if name.contains(".") { throw EvalError("format: attribute syntax x.y is not supported in replacement fields: \(name)") }
+                if name.contains("[") { throw EvalError("format: element syntax a[i] is not supported in replacement fields: \(name)") }
+                if name.contains("{") { throw EvalError("format: nested replacement fields not supported") }
+                throw EvalError("format: keyword \(name) not found")
+            }
+            if !spec.isEmpty { throw EvalError("format spec features not supported in replacement fields: \(spec)") }
+            switch conv {
+            case "s":
+                if case .string(let s) = arg { out += s } else { Printer.write(arg, into: &out, repr: false) }
+            case "r":
+                Printer.write(arg, into: &out, repr: true)
+            default:
+                throw EvalError("format: unknown conversion \(Value.str(conv).repr)")
             }
         }
         return out

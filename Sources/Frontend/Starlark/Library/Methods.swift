@@ -43,7 +43,7 @@ extension Starlark {
             "elems": { _, r, a, k in
                 _ = try unpackPositional("elems", a, k, min: 0, max: 0)
                 guard case .bytes(let b) = r else { return .none }
-                return .object(SequenceView(type: "bytes.elems", repr: "\(r.repr).elems()", elements: b.value.map { .int(Int($0)) }))
+                return .object(IterableView(type: "bytes.elems", repr: "\(r.repr).elems()", elements: b.value.map { .int(Int($0)) }))
             },
         ]
 
@@ -206,6 +206,19 @@ extension Starlark {
             try Universe.iterable(fname, v)
         }
 
+        /// Adds every element of every argument, as go.starlark.net's `setUpdate`.
+        static func setUpdate(_ fname: String, _ s: StarlarkSet, _ args: [Value], _ kwargs: [(String, Value)]) throws {
+            if !kwargs.isEmpty { throw EvalError("\(fname): does not accept keyword arguments") }
+            for (i, x) in args.enumerated() {
+                guard Compiler.isIterable(x) else {
+                    throw EvalError("\(fname): argument #\(i + 1) is not iterable: \(x.typeName)")
+                }
+                do {
+                    for e in try Compiler.elements(x) { try s.insert(e) }
+                } catch let e as EvalError { throw EvalError("\(fname): \(e.message)") }
+            }
+        }
+
         nonisolated(unsafe) static let setMethods: [String: Impl] = [
             "add": { _, r, a, k in
                 let x = try unpackPositional("add", a, k, min: 1, max: 1)[0]
@@ -216,6 +229,7 @@ extension Starlark {
             "clear": { _, r, a, k in
                 _ = try unpackPositional("clear", a, k, min: 0, max: 0)
                 guard case .set(let s) = r else { return .none }
+                if s.count == 0 { return .none }  // a frozen empty set may be cleared, as Go
                 do { try s.clear() } catch let e as EvalError { throw EvalError("clear: \(e.message)") }
                 return .none
             },
@@ -242,11 +256,15 @@ extension Starlark {
             },
             "union": { _, r, a, k in
                 guard case .set(let s) = r else { return .none }
-                if !k.isEmpty { throw EvalError("union: unexpected keyword arguments") }
                 let out = StarlarkSet()
                 for e in s.elems { try out.insert(e) }
-                for x in a { for e in try setArg("union", x) { try out.insert(e) } }
+                try setUpdate("union", out, a, k)
                 return .set(out)
+            },
+            "update": { _, r, a, k in
+                guard case .set(let s) = r else { return .none }
+                try setUpdate("update", s, a, k)
+                return .none
             },
             "intersection": { _, r, a, k in
                 guard case .set(let s) = r else { return .none }

@@ -20,7 +20,7 @@ extension Starlark.Methods {
                 return c
             }
         }
-        return Array((upper ? str(s).uppercased() : str(s).lowercased()).utf8)
+        return mapScalars(s, upper ? toUpper : toLower)  // per rune, as Go's strings.ToUpper/ToLower
     }
 
     static func scalars(_ s: [UInt8]) -> [Unicode.Scalar] {
@@ -33,7 +33,10 @@ extension Starlark.Methods {
     }
 
     static func view(_ type: String, _ recv: Value, _ method: String, _ elems: [Value]) -> Value {
-        .object(Starlark.SequenceView(type: type, repr: "\(recv.repr).\(method)()", elements: elems))
+        if type == "string.elems" {  // elems(), elem_ords(): indexable, with a length
+            return .object(Starlark.SequenceView(type: type, repr: "\(recv.repr).\(method)()", elements: elems))
+        }
+        return .object(Starlark.IterableView(type: type, repr: "\(recv.repr).\(method)()", elements: elems))
     }
 
     static func isSpace(_ c: UInt8) -> Bool { c == 32 || (c >= 9 && c <= 13) }
@@ -76,7 +79,7 @@ extension Starlark.Methods {
         let x = try Starlark.unpackPositional(name, a, k, min: 0, max: 1)
         let s = recvString(r)
         var lo = 0, hi = s.count
-        if let cv = x.first {
+        if let cv = x.first, !(try Arg.string(cv, name, "1")).isEmpty {  // strip("") strips whitespace, as Go
             let cs = Set(scalars(try Arg.string(cv, name, "1")))
             let sc = scalars(s)
             var l = 0, h = sc.count
@@ -85,6 +88,17 @@ extension Starlark.Methods {
             var out = ""
             out.unicodeScalars.append(contentsOf: sc[l..<h])
             return .str(out)
+        }
+        if !isASCII(s) {
+            // Unicode white space (Go's unicode.IsSpace, e.g. U+00A0); invalid bytes are kept.
+            var starts: [Int] = []  // offsets of the runes
+            var i = 0
+            while i < s.count { starts.append(i); i += Starlark.Printer.decode(s, i)?.1 ?? 1 }
+            func space(_ k: Int) -> Bool { Starlark.Printer.decode(s, starts[k])?.0.properties.isWhitespace ?? false }
+            var l = 0, h = starts.count
+            if left { while l < h && space(l) { l += 1 } }
+            if right { while h > l && space(h - 1) { h -= 1 } }
+            return .string(Array(s[(l < starts.count ? starts[l] : s.count)..<(h < starts.count ? starts[h] : s.count)]))
         }
         if left { while lo < hi && isSpace(s[lo]) { lo += 1 } }
         if right { while hi > lo && isSpace(s[hi - 1]) { hi -= 1 } }
@@ -114,8 +128,8 @@ extension Starlark.Methods {
         switch x[0] {
         case .string(let p): return .bool(test(p))
         case .tuple(let t):
-            for e in t {
-                guard case .string(let p) = e else { throw EvalError("\(name): want string, got \(e.typeName)") }
+            for (i, e) in t.enumerated() {
+                guard case .string(let p) = e else { throw EvalError("\(name): want string, got \(e.typeName), for element \(i)") }
                 if test(p) { return .bool(true) }
             }
             return .bool(false)
@@ -171,20 +185,33 @@ extension Starlark.Methods {
         return .bool(!sc.isEmpty && sc.allSatisfy(f))
     }
 
-    static func isUpperScalar(_ c: Unicode.Scalar) -> Bool { c.properties.isUppercase }
-    static func isLowerScalar(_ c: Unicode.Scalar) -> Bool { c.properties.isLowercase }
-    static func isCased(_ c: Unicode.Scalar) -> Bool { c.properties.isUppercase || c.properties.isLowercase || c.properties.generalCategory == .titlecaseLetter }
+    /// Go's simple (one-to-one) case mappings `unicode.ToLower/ToUpper/ToTitle`.
+    static func simpleMap(_ c: Unicode.Scalar, _ mapping: String) -> Unicode.Scalar {
+        let u = mapping.unicodeScalars
+        return u.count == 1 ? u.first! : c
+    }
+    static func toLower(_ c: Unicode.Scalar) -> Unicode.Scalar { c.value < 0x80 ? (c.value >= 65 && c.value <= 90 ? Unicode.Scalar(c.value + 32)! : c) : simpleMap(c, c.properties.lowercaseMapping) }
+    static func toUpper(_ c: Unicode.Scalar) -> Unicode.Scalar { c.value < 0x80 ? (c.value >= 97 && c.value <= 122 ? Unicode.Scalar(c.value - 32)! : c) : simpleMap(c, c.properties.uppercaseMapping) }
+    static func toTitle(_ c: Unicode.Scalar) -> Unicode.Scalar { c.value < 0x80 ? toUpper(c) : simpleMap(c, c.properties.titlecaseMapping) }
+    /// go.starlark.net's `isCasedRune`: a-z, A-Z, or a rune with another case form.
+    static func isCased(_ c: Unicode.Scalar) -> Bool {
+        if c.value < 0x80 { return (c.value >= 65 && c.value <= 90) || (c.value >= 97 && c.value <= 122) }
+        return toLower(c) != c || toUpper(c) != c || toTitle(c) != c
+    }
+    static func mapScalars(_ s: [UInt8], _ f: (Unicode.Scalar) -> Unicode.Scalar) -> [UInt8] {
+        var out = ""
+        out.unicodeScalars.append(contentsOf: scalars(s).map(f))
+        return Array(out.utf8)
+    }
 
     nonisolated(unsafe) static let stringMethods: [String: Impl] = [
         "capitalize": { _, r, a, k in
             _ = try Starlark.unpackPositional("capitalize", a, k, min: 0, max: 0)
-            let sc = scalars(recvString(r))
-            guard let f = sc.first else { return .string([]) }
-            var out = String(f).uppercased()
-            var rest = ""
-            rest.unicodeScalars.append(contentsOf: sc.dropFirst())
-            out += rest.lowercased()
-            return .str(out)
+            var first = true
+            return .string(mapScalars(recvString(r)) { c in
+                defer { first = false }
+                return first ? toTitle(c) : toLower(c)
+            })
         },
         "count": { _, r, a, k in
             let x = try Starlark.unpackPositional("count", a, k, min: 1, max: 3)
@@ -226,24 +253,27 @@ extension Starlark.Methods {
         "isspace": { _, r, a, k in try predicate("isspace", r, a, k) { $0.properties.isWhitespace } },
         "islower": { _, r, a, k in
             _ = try Starlark.unpackPositional("islower", a, k, min: 0, max: 0)
-            let sc = scalars(recvString(r))
-            return .bool(sc.contains(where: isCased) && !sc.contains(where: isUpperScalar))
+            let s = recvString(r)
+            return .bool(scalars(s).contains(where: isCased) && mapCase(s, upper: false) == s)
         },
         "isupper": { _, r, a, k in
             _ = try Starlark.unpackPositional("isupper", a, k, min: 0, max: 0)
-            let sc = scalars(recvString(r))
-            return .bool(sc.contains(where: isCased) && !sc.contains(where: isLowerScalar))
+            let s = recvString(r)
+            return .bool(scalars(s).contains(where: isCased) && mapCase(s, upper: true) == s)
         },
         "istitle": { _, r, a, k in
             _ = try Starlark.unpackPositional("istitle", a, k, min: 0, max: 0)
             var prevCased = false, cased = false
             for c in scalars(recvString(r)) {
-                if isUpperScalar(c) || c.properties.generalCategory == .titlecaseLetter {
+                let cat = c.properties.generalCategory
+                if (c.value >= 65 && c.value <= 90) || cat == .titlecaseLetter {  // e.g. "ǅ"
                     if prevCased { return .bool(false) }
                     prevCased = true; cased = true
-                } else if isLowerScalar(c) {
+                } else if cat == .lowercaseLetter {
                     if !prevCased { return .bool(false) }
                     prevCased = true; cased = true
+                } else if cat == .uppercaseLetter {
+                    return .bool(false)  // sic, as Go: only ASCII or titlecase letters may start a word
                 } else {
                     prevCased = false
                 }
@@ -271,18 +301,12 @@ extension Starlark.Methods {
         },
         "title": { _, r, a, k in
             _ = try Starlark.unpackPositional("title", a, k, min: 0, max: 0)
-            var out = ""
             var prevCased = false
-            for c in scalars(recvString(r)) {
-                if isCased(c) {
-                    out += prevCased ? String(c).lowercased() : String(c).uppercased()
-                    prevCased = true
-                } else {
-                    out.unicodeScalars.append(c)
-                    prevCased = false
-                }
-            }
-            return .str(out)
+            return .string(mapScalars(recvString(r)) { c in
+                let m = prevCased ? toLower(c) : toTitle(c)
+                prevCased = isCased(m)
+                return m
+            })
         },
         "lstrip": { _, r, a, k in try stripImpl("lstrip", r, a, k, left: true, right: false) },
         "rstrip": { _, r, a, k in try stripImpl("rstrip", r, a, k, left: false, right: true) },

@@ -1,7 +1,9 @@
 import Foundation
 
 extension Starlark {
-    /// The `--test` helpers of `openrun starlark`: error, catch, matches, freeze, module, struct.
+    /// The `--test` helpers of `openrun starlark`: error, catch, matches, freeze, module, struct
+    /// (and `_freeze`, `_floateq` for go.starlark.net's own `starlarktest/assert.star`,
+    /// `hasfields`, `fibonacci` as its eval_test.go predeclares them).
     public final class TestHelpers {
         /// Failures reported through `error(msg)`, as `file:line:col: msg`.
         public private(set) var failures: [String] = []
@@ -50,6 +52,23 @@ extension Starlark {
                 x.freeze()
                 return x
             })
+            m["_freeze"] = m["freeze"]  // go.starlark.net's starlarktest/assert.star names it so
+            m["_floateq"] = .builtin(BuiltinFunction("_floateq") { _, a, k in
+                let x = try unpackPositional("_floateq", a, k, min: 2, max: 2)
+                guard let xf = x[0].asDouble, let yf = x[1].asDouble else {
+                    throw EvalError("_floateq: want two floats")
+                }
+                if xf == yf { return .bool(true) }
+                if xf.isNaN || yf.isNaN { return .bool(xf.isNaN && yf.isNaN) }
+                let (xb, yb) = (xf.bitPattern, yf.bitPattern)
+                return .bool(xb == yb &+ 1 || yb == xb &+ 1)  // within 1 ULP, as starlarktest's floateq
+            })
+            // The application-defined values of go.starlark.net's eval_test.go.
+            m["hasfields"] = .builtin(BuiltinFunction("hasfields") { _, a, k in
+                if !a.isEmpty || !k.isEmpty { throw EvalError("hasfields: unexpected arguments") }
+                return .object(HasFields())
+            })
+            m["fibonacci"] = .object(Fibonacci())
             m["module"] = .builtin(BuiltinFunction("module") { _, a, k in
                 let x = try unpackPositional("module", a, [], min: 1, max: 1)[0]
                 let name = String(decoding: try Arg.string(x, "module", "name"), as: UTF8.self)
@@ -60,6 +79,46 @@ extension Starlark {
                 return .object(StarlarkStruct(fields: k))
             })
             return m
+        }
+    }
+
+    /// `hasfields()` of go.starlark.net's tests: any field may be set (until
+    /// frozen); `list + hasfields` is 42.
+    final class HasFields: HostObject, HasSetField {
+        var attrs: [String: Value] = [:]
+        var frozen = false
+        override var typeName: String { "hasfields" }
+        override func repr() -> String { "hasfields" }
+        override func hashValue() -> Int? { 42 }
+        override func freeze() {
+            if frozen { return }
+            frozen = true
+            for v in attrs.values { v.freeze() }
+        }
+        func attr(_ name: String) throws -> Value? { attrs[name] }
+        var attrNames: [String] { attrs.keys.sorted() }
+        func setField(_ name: String, _ value: Value) throws {
+            if frozen { throw EvalError("cannot set field on a frozen hasfields") }
+            if name.hasPrefix("no") { throw NoSuchField("no .\(name) field") }  // for testing, as Go's
+            attrs[name] = value
+        }
+        override func binary(_ op: TokenKind, _ other: Value, selfOnLeft: Bool) throws -> Value? {
+            if op == .plus, case .list = other { return .int(42) }
+            return nil
+        }
+    }
+
+    /// `fibonacci` of go.starlark.net's tests: an endless iterable.
+    final class Fibonacci: HostObject, LazyIterable {
+        override var typeName: String { "fib" }
+        override func repr() -> String { "fib" }
+        override func hashValue() -> Int? { nil }
+        func makeIterator() -> AnyIterator<Value> {
+            var (x, y) = (0, 1)
+            return AnyIterator {
+                defer { (x, y) = (y, x &+ y) }
+                return .int(x)
+            }
         }
     }
 

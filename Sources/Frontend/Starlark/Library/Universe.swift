@@ -39,7 +39,7 @@ extension Starlark {
                 let x = try unpackPositional("bytes", a, k, min: 1, max: 1)[0]
                 switch x {
                 case .bytes: return x
-                case .string(let s): return .bytes(BytesBox(s))
+                case .string(let s): return .bytes(BytesBox(Universe.utf8Repair(s)))  // invalid encodings become U+FFFD
                 default:
                     guard Compiler.isIterable(x) else { throw EvalError("bytes: got \(x.typeName), want string, bytes, or iterable of ints") }
                     var out: [UInt8] = []
@@ -66,7 +66,11 @@ extension Starlark {
                 let x = try unpackPositional("dict", a, [], min: 0, max: 1)
                 let d = Dict()
                 if let src = x.first { try Universe.updateDict(d, src, "dict") }
-                for (key, v) in k { try d.set(.str(key), v) }
+                var seen = Set<String>()
+                for (key, v) in k {
+                    if !seen.insert(key).inserted { throw EvalError("dict: duplicate keyword arg: \(Value.str(key).repr)") }
+                    try d.set(.str(key), v)
+                }
                 return .dict(d)
             }
             def("dir") { _, a, k in
@@ -185,8 +189,12 @@ extension Starlark {
                 let x = try unpackPositional("ord", a, k, min: 1, max: 1)[0]
                 switch x {
                 case .string(let s):
-                    if let (r, w) = s.isEmpty ? nil : Printer.decode(s, 0), w == s.count { return .int(Int(r.value)) }
-                    let n = String(decoding: s, as: UTF8.self).unicodeScalars.count
+                    // As Go's utf8.DecodeRune: a lone invalid byte is U+FFFD.
+                    if !s.isEmpty {
+                        let (r, w) = Printer.decode(s, 0) ?? (Unicode.Scalar(0xFFFD)!, 1)
+                        if w == s.count { return .int(Int(r.value)) }
+                    }
+                    let n = Methods.scalars(s).count  // each invalid byte counts as one
                     throw EvalError("ord: string encodes \(n) Unicode code points, want 1")
                 case .bytes(let b):
                     if b.value.count == 1 { return .int(Int(b.value[0])) }
@@ -240,7 +248,8 @@ extension Starlark {
             }
             def("sorted") { t, a, k in
                 let p = try unpackArgs("sorted", a, k, ["iterable", "key?", "reverse?"])
-                var elems = try Universe.iterable("sorted", p[0]!)
+                guard Compiler.isIterable(p[0]!) else { throw EvalError("sorted: for parameter iterable: got \(p[0]!.typeName), want iterable") }
+                var elems = try Compiler.elements(p[0]!)
                 var keys = elems
                 if let kf = p[1] {
                     switch kf {
@@ -325,13 +334,27 @@ extension Starlark {
             case .dict(let d): d.count
             case .set(let s): s.count
             case .range(let r): r.count
-            case .object(let o): (o as? StarlarkIterable)?.elements.count
+            case .object(let o): (o as? StarlarkIterable).flatMap { $0.hasLength ? $0.elements.count : nil }
             default: nil
             }
         }
 
+        /// Valid UTF-8 with one U+FFFD per invalid byte (as Go's range over a string).
         static func utf8Repair(_ b: [UInt8]) -> [UInt8] {
-            Array(String(decoding: b, as: UTF8.self).utf8)
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            var i = 0
+            while i < b.count {
+                if b[i] < 0x80 { out.append(b[i]); i += 1; continue }
+                if let (_, w) = Printer.decode(b, i) {
+                    out += b[i..<(i + w)]
+                    i += w
+                } else {
+                    out += [0xEF, 0xBF, 0xBD]
+                    i += 1
+                }
+            }
+            return out
         }
 
         static func javaStringHash(_ s: [UInt8]) -> Int32 {
@@ -367,7 +390,7 @@ extension Starlark {
                 guard Compiler.isIterable(a[0]) else { throw EvalError("\(fname): \(a[0].typeName) value is not iterable") }
                 elems = try Compiler.elements(a[0])
             } else if a.isEmpty {
-                throw EvalError("\(fname): got 0 arguments, want at least 1")
+                throw EvalError("\(fname) requires at least one positional argument")
             } else {
                 elems = a
             }

@@ -11,6 +11,8 @@ extension Starlark {
         public var topLevelControl = false
         /// Rebinding a global (also allows top-level control flow, as in go.starlark.net).
         public var globalReassign = false
+        /// `load` binds global (exported) names instead of file-local ones.
+        public var loadBindsGlobally = false
 
         public init(set: Bool = false, whileLoops: Bool = false, recursion: Bool = false, topLevelControl: Bool = false, globalReassign: Bool = false) {
             self.set = set
@@ -35,6 +37,7 @@ extension Starlark {
             case "recursion": recursion = true
             case "toplevelcontrol": topLevelControl = true
             case "globalreassign": globalReassign = true
+            case "loadbindsglobally": loadBindsGlobally = true
             default: return false
             }
             return true

@@ -4,6 +4,12 @@ extension Starlark {
     /// The static name-resolution pass: classifies every identifier as
     /// local, cell, free, global, predeclared or universal and assigns slots,
     /// so undefined names and dialect misuse fail before anything runs.
+    ///
+    /// As go.starlark.net's resolver, one walk in source order binds
+    /// top-level names (globals, and loads as file-local names) as it meets
+    /// them, and resolves module-level uses when the file is done (with
+    /// globalreassign: at once, so a use must follow its definition).
+    /// Function locals are collected before their body is walked.
     struct Resolver {
         final class Block {
             let parent: Block?
@@ -24,9 +30,16 @@ extension Starlark {
         let isPredeclared: (String) -> Bool
         let isUniversal: (String) -> Bool
         var errors: [Starlark.Error] = []
+        /// Module globals, bound as the walk meets them (as go.starlark.net).
         var globals: [String: Binding] = [:]
+        /// Names bound by load: file-local, not exported ("local" in messages).
+        var fileLocals: [String: Binding] = [:]
+        /// Uses that reach the module level, resolved when the file is done
+        /// (so a global may be used before its definition), with their block.
+        var deferred: [(Ident, Block)] = []
         var env: Block
         var loops = 0
+        var ifstmts = 0
         /// The function whose frame holds the current block's locals.
         var container: FunctionDecl
 
@@ -41,8 +54,8 @@ extension Starlark {
 
         static func resolve(_ file: File, options: FileOptions, isPredeclared: @escaping (String) -> Bool, isUniversal: @escaping (String) -> Bool) throws(Starlark.Error) {
             var r = Resolver(file: file, options: options, isPredeclared: isPredeclared, isUniversal: isUniversal)
-            r.collectGlobals(file.stmts)
             r.stmts(file.stmts)
+            for (id, blk) in r.deferred { r.useToplevel(id, blk) }
             r.finish(file.toplevel)
             if var first = r.errors.first {
                 first.additional = Array(r.errors.dropFirst())
@@ -54,23 +67,18 @@ extension Starlark {
             errors.append(Starlark.Error(kind: .resolve, message: msg, location: file.lines.location(at: off)))
         }
 
-        /// A position for use inside a message: the file's base name, line and column.
+        /// A position for use inside a message: the file name as given, line and column.
         func loc(_ off: Int) -> String {
-            var l = file.lines.location(at: off)
-            if let slash = l.file.lastIndex(of: "/") { l.file = String(l.file[l.file.index(after: slash)...]) }
-            return l.description
+            file.lines.location(at: off).description
         }
 
-        // MARK: pass 1: bindings
+        // MARK: bindings
 
-        mutating func bindGlobal(_ id: Ident, isLoad: Bool = false) {
-            if let prev = globals[id.name] {
-                if prev.fromLoad && isLoad {
-                    error("cannot reassign top-level \(id.name) declared at \(loc(prev.declOffset))", at: id.offset)
-                } else if prev.fromLoad {
-                    error("cannot reassign local \(id.name) declared at \(loc(prev.declOffset))", at: id.offset)
-                } else if !options.globalReassign {
-                    error("cannot reassign global \(id.name) declared at \(loc(prev.declOffset))", at: id.offset)
+        /// Binds a name assigned at top level (go.starlark.net's `bind` in the file block).
+        mutating func bindGlobal(_ id: Ident) {
+            if let prev = fileLocals[id.name] ?? globals[id.name] {
+                if !options.globalReassign {
+                    error("cannot reassign \(prev.fromLoad ? "local" : "global") \(id.name) declared at \(loc(prev.declOffset))", at: id.offset)
                 }
                 id.binding = prev
                 return
@@ -82,26 +90,19 @@ extension Starlark {
             id.binding = b
         }
 
-        mutating func collectGlobals(_ stmts: [Stmt]) {
-            for s in stmts {
-                switch s.kind {
-                case .assign(let lhs, _, _): collectTargets(lhs) { $0.bindGlobal($1) }
-                case .augAssign(_, let lhs, _, _): collectTargets(lhs) { $0.bindGlobal($1) }
-                case .def(let id, _): bindGlobal(id)
-                case .forIn(let vars, _, let body):
-                    collectTargets(vars) { $0.bindGlobal($1) }
-                    collectGlobals(body)
-                case .ifElse(_, let a, let b): collectGlobals(a); collectGlobals(b)
-                case .whileLoop(_, let body): collectGlobals(body)
-                case .load(_, _, let bs):
-                    for b in bs {
-                        let existed = globals[b.to.name] != nil
-                        bindGlobal(b.to, isLoad: true)
-                        if !existed { b.to.binding?.fromLoad = true }
-                    }
-                default: break
-                }
+        /// Binds a loaded name in the file block.
+        mutating func bindLoad(_ id: Ident) {
+            if let prev = fileLocals[id.name] {
+                if !options.globalReassign { error("cannot reassign top-level \(id.name)", at: id.offset) }
+                id.binding = prev
+                return
             }
+            let b = Binding(name: id.name, scope: .global, declOffset: id.offset)
+            b.fromLoad = true
+            b.index = file.globals.count
+            file.globals.append(b)
+            fileLocals[id.name] = b
+            id.binding = b
         }
 
         mutating func collectTargets(_ e: Expr, _ f: (inout Resolver, Ident) -> Void) {
@@ -138,7 +139,7 @@ extension Starlark {
             id.binding = b
         }
 
-        // MARK: pass 2: uses
+        // MARK: the walk and uses
 
         mutating func stmts(_ ss: [Stmt]) { for s in ss { stmt(s) } }
 
@@ -154,15 +155,17 @@ extension Starlark {
                 expr(rhs)
                 assign(lhs, augmented: true)
             case .def(let id, let fn):
-                _ = id
+                if id.binding == nil { bindGlobal(id) }  // top level; a nested def's name is pre-collected
                 function(fn)
             case .ifElse(let c, let a, let b):
                 if atTopLevel && !options.topLevelControl && !options.globalReassign {
                     error("if statement not within a function", at: s.start)
                 }
                 expr(c)
+                ifstmts += 1
                 stmts(a)
                 stmts(b)
+                ifstmts -= 1
             case .forIn(let vars, let x, let body):
                 if atTopLevel && !options.topLevelControl && !options.globalReassign {
                     error("for loop not within a function", at: s.start)
@@ -192,9 +195,25 @@ extension Starlark {
                 if atTopLevel { error("return statement not within a function", at: s.start) }
                 if let e { expr(e) }
             case .load(_, _, let bs):
-                if !atTopLevel { error("load statement within a function", at: s.start) }
-                for b in bs where b.from.hasPrefix("_") {
-                    error("load: names with leading underscores are not exported: \(b.from)", at: b.fromOffset)
+                // A load statement may not be nested in any other statement.
+                if !atTopLevel {
+                    error("load statement within a function", at: s.start)
+                } else if loops > 0 {
+                    error("load statement within a loop", at: s.start)
+                } else if ifstmts > 0 {
+                    error("load statement within a conditional", at: s.start)
+                }
+                for b in bs {
+                    if b.from.isEmpty {
+                        error("load: empty identifier", at: b.fromOffset + 1)
+                        continue
+                    }
+                    if b.from.hasPrefix("_") {
+                        error("load: names with leading underscores are not exported: \(b.from)", at: b.fromOffset + 1)
+                    }
+                    if atTopLevel {
+                        if options.loadBindsGlobally { bindGlobal(b.to) } else { bindLoad(b.to) }
+                    }
                 }
             }
         }
@@ -203,8 +222,8 @@ extension Starlark {
             switch lhs.kind {
             case .ident(let id):
                 if id.binding == nil {
-                    // comprehension variable or otherwise not pre-collected
-                    use(id)
+                    // function locals and comprehension variables are bound beforehand
+                    if env.isModule { bindGlobal(id) } else { use(id) }
                 }
             case .index(let x, let i, _):
                 expr(x); expr(i)
@@ -215,7 +234,6 @@ extension Starlark {
             case .tuple(let l), .list(let l):
                 let isTuple: Bool
                 if case .tuple = lhs.kind { isTuple = true } else { isTuple = false }
-                if l.isEmpty { error("can't assign to \(isTuple ? "()" : "[]")", at: lhs.start) }
                 if augmented { error("can't use \(isTuple ? "tuple" : "list") expression in augmented assignment", at: lhs.start) }
                 for x in l { assign(x, augmented: augmented) }
             default:
@@ -243,8 +261,20 @@ extension Starlark {
                 id.binding = b
                 return
             }
-            if let g = globals[id.name] {
-                id.binding = g
+            // With globalreassign, a use directly at top level sees only the
+            // names bound so far (Bazel's legacy semantics, as Go); otherwise
+            // module-level names resolve when the whole file has been seen.
+            if options.globalReassign && env.isModule {
+                useToplevel(id, env)
+            } else {
+                deferred.append((id, env))
+            }
+        }
+
+        /// Resolves a use to a file-local (load), global, predeclared or universal name.
+        mutating func useToplevel(_ id: Ident, _ blk: Block) {
+            if let b = fileLocals[id.name] ?? globals[id.name] {
+                id.binding = b
                 return
             }
             if isPredeclared(id.name) {
@@ -258,7 +288,17 @@ extension Starlark {
                 id.binding = Binding(name: id.name, scope: .universal, declOffset: id.offset)
                 return
             }
-            error("undefined: \(id.name)", at: id.offset)
+            var names: [String] = []
+            var b: Block? = blk
+            while let cur = b {
+                names += cur.bindings.keys
+                names += cur.freeMap.keys
+                b = cur.parent
+            }
+            names += fileLocals.keys
+            names += file.globals.filter { !$0.fromLoad }.map(\.name)
+            let hint = Spell.nearest(id.name, names.sorted()).map { " (did you mean \($0)?)" } ?? ""
+            error("undefined: \(id.name)\(hint)", at: id.offset)
             id.binding = Binding(name: id.name, scope: .undefined, declOffset: id.offset)
         }
 
@@ -283,34 +323,70 @@ extension Starlark {
             return outer
         }
 
+        /// A def or lambda: defaults in the enclosing block, then parameters
+        /// (checked as go.starlark.net's resolver does, every error reported),
+        /// then the body.
         mutating func function(_ fn: FunctionDecl) {
-            // defaults are resolved in the enclosing block
-            var seen = Set<String>()
             for p in fn.params {
                 if case .optional(_, let d) = p { expr(d) }
-                if let id = p.ident {
-                    if seen.contains(id.name) { error("duplicate parameter: \(id.name)", at: id.offset) }
-                    seen.insert(id.name)
-                }
             }
             let blk = Block(parent: env, function: fn, isComprehension: false)
-            // parameters first
-            var sawStar = false
-            for p in fn.params {
+            var seenOptional = false
+            var star: (id: Ident?, offset: Int)?
+            var starStar: Ident?
+            var numKwonly = 0
+            for (k, p) in fn.params.enumerated() {
+                let opOffset = k < fn.paramOffsets.count ? fn.paramOffsets[k] : fn.offset
                 switch p {
-                case .required(let id), .optional(let id, _):
+                case .required(let id):
+                    if let ss = starStar {
+                        error("required parameter may not follow **\(ss.name)", at: id.offset)
+                    } else if star != nil {
+                        numKwonly += 1
+                    } else if seenOptional {
+                        error("required parameter may not follow optional", at: id.offset)
+                    }
+                    if blk.bindings[id.name] != nil { error("duplicate parameter: \(id.name)", at: id.offset) }
                     bindLocal(id, blk, fn)
-                    fn.numParams += 1
-                    if sawStar { fn.numKwonly += 1 }
+                case .optional(let id, _):
+                    if let ss = starStar {
+                        error("optional parameter may not follow **\(ss.name)", at: opOffset)
+                    } else if star != nil {
+                        numKwonly += 1
+                    }
+                    if blk.bindings[id.name] != nil { error("duplicate parameter: \(id.name)", at: opOffset) }
+                    bindLocal(id, blk, fn)
+                    seenOptional = true
                 case .star(let id):
-                    sawStar = true
-                    if let id { fn.hasVarargs = true; _ = id }
-                case .starStar: break
+                    if let ss = starStar {
+                        error("* parameter may not follow **\(ss.name)", at: opOffset)
+                    } else if star != nil {
+                        error("multiple * parameters not allowed", at: opOffset)
+                    } else {
+                        star = (id, opOffset)
+                    }
+                case .starStar(let id):
+                    if starStar != nil { error("multiple ** parameters not allowed", at: opOffset) }
+                    starStar = id
                 }
             }
-            // order: named params, then *args, then **kwargs
-            for p in fn.params { if case .star(let id?) = p { bindLocal(id, blk, fn) } }
-            for p in fn.params { if case .starStar(let id) = p { bindLocal(id, blk, fn); fn.hasKwargs = true } }
+            fn.numParams = fn.locals.count
+            fn.numKwonly = numKwonly
+            // *args and **kwargs after the named parameters: no hole for a bare *.
+            if let star {
+                if let id = star.id {
+                    if blk.bindings[id.name] != nil { error("duplicate parameter: \(id.name)", at: id.offset) }
+                    bindLocal(id, blk, fn)
+                    fn.hasVarargs = true
+                } else if numKwonly == 0 {
+                    error("bare * must be followed by keyword-only parameters", at: star.offset)
+                }
+            }
+            if let ss = starStar {
+                if blk.bindings[ss.name] != nil { error("duplicate parameter: \(ss.name)", at: ss.offset) }
+                bindLocal(ss, blk, fn)
+                fn.hasKwargs = true
+            }
             collectLocals(fn.body, blk, fn)
             let savedEnv = env, savedLoops = loops, savedContainer = container
             env = blk
@@ -389,6 +465,10 @@ extension Starlark {
                         expr(x)
                     }
                 }
+                let positional = args.filter { if case .positional = $0 { true } else { false } }.count
+                let keywords = args.filter { if case .keyword = $0 { true } else { false } }.count
+                if positional >= 256 { error("\(positional) positional arguments in call, limit is 255", at: e.start) }
+                if keywords >= 256 { error("\(keywords) keyword arguments in call, limit is 255", at: e.start) }
             case .lambda(let fn): function(fn)
             case .comprehension(let c):
                 guard case .forIn(let vars0, let x0, _) = c.clauses[0] else { return }

@@ -117,6 +117,8 @@ extension Starlark {
         public let name: String
         public let offset: Int
         public var params: [Parameter]
+        /// Offset of each parameter's `*`, `**` or `=` (its name for a required one), for errors.
+        public var paramOffsets: [Int] = []
         public var body: [Stmt]
         public let isLambda: Bool
         // Filled by the resolver:

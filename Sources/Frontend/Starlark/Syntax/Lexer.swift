@@ -119,12 +119,12 @@ extension Starlark {
                     if lastKind == .newline || lastKind == .indent || lastKind == .outdent {
                         continue
                     }
-                    return Token(kind: makeNewline(), start: pos, end: pos, value: .none)
+                    return Token(kind: makeNewline(), start: pos - 1, end: pos, value: .none)  // at the '\n', as Go
                 }
                 break
             }
             if pos >= src.count {
-                if lastKind != .newline && lastKind != .outdent && lastKind != .indent && !emittedEOFNewline {
+                if depth == 0 && lastKind != .newline && lastKind != .outdent && lastKind != .indent && !emittedEOFNewline {
                     emittedEOFNewline = true
                     return make(.newline, pos)
                 }
@@ -177,9 +177,18 @@ extension Starlark {
             case UInt8(ascii: "("): depth += 1; return make(.lparen, start)
             case UInt8(ascii: "["): depth += 1; return make(.lbrack, start)
             case UInt8(ascii: "{"): depth += 1; return make(.lbrace, start)
-            case UInt8(ascii: ")"): depth = max(0, depth - 1); return make(.rparen, start)
-            case UInt8(ascii: "]"): depth = max(0, depth - 1); return make(.rbrack, start)
-            case UInt8(ascii: "}"): depth = max(0, depth - 1); return make(.rbrace, start)
+            case UInt8(ascii: ")"):
+                if depth == 0 { throw error("unexpected ')'", at: start) }
+                depth -= 1
+                return make(.rparen, start)
+            case UInt8(ascii: "]"):
+                if depth == 0 { throw error("unexpected ']'", at: start) }
+                depth -= 1
+                return make(.rbrack, start)
+            case UInt8(ascii: "}"):
+                if depth == 0 { throw error("unexpected '}'", at: start) }
+                depth -= 1
+                return make(.rbrace, start)
             case UInt8(ascii: ","): return make(.comma, start)
             case UInt8(ascii: ";"): return make(.semi, start)
             case UInt8(ascii: ":"): return make(.colon, start)
@@ -232,9 +241,41 @@ extension Starlark {
             return .newline
         }
 
+        /// The character as Go's `%q` quotes a rune (`'€'`, `'\x01'`, `'\u200b'`).
         func quoteChar(_ s: Unicode.Scalar) -> String {
-            if s.value < 0x80, s.properties.isAlphabetic || s.value > 32 && s.value < 127 { return "'\(Character(s))'" }
-            return String(format: "%U", s.value)
+            Starlark.Lexer.goQuoteRune(s)
+        }
+
+        /// Go's `strconv.QuoteRune`.
+        static func goQuoteRune(_ s: Unicode.Scalar) -> String {
+            let v = s.value
+            switch v {
+            case 0x07: return "'\\a'"
+            case 0x08: return "'\\b'"
+            case 0x0C: return "'\\f'"
+            case 0x0A: return "'\\n'"
+            case 0x0D: return "'\\r'"
+            case 0x09: return "'\\t'"
+            case 0x0B: return "'\\v'"
+            case 0x5C: return "'\\\\'"
+            case 0x27: return "'\\''"
+            default: break
+            }
+            func hex(_ n: UInt32, _ width: Int) -> String {
+                let h = String(n, radix: 16)
+                return String(repeating: "0", count: max(0, width - h.count)) + h
+            }
+            if v < 0x20 || v == 0x7F { return "'\\x\(hex(v, 2))'" }
+            if v < 0x80 { return "'\(Character(s))'" }
+            let printable: Bool
+            switch s.properties.generalCategory {
+            case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator:
+                printable = false
+            default:
+                printable = true
+            }
+            if printable { return "'\(Character(s))'" }
+            return v < 0x10000 ? "'\\u\(hex(v, 4))'" : "'\\U\(hex(v, 8))'"
         }
 
         @inline(__always) func isIdentStart(_ c: UInt8) -> Bool {
@@ -312,6 +353,7 @@ extension Starlark {
 
         mutating func scanString(start: Int, raw: Bool, isBytes: Bool) throws(Starlark.Error) -> Token {
             let quote = src[pos]
+            let quoteStart = pos  // go.starlark.net reports escape errors at the opening quote
             var triple = false
             if peek(1) == quote && peek(2) == quote {
                 triple = true
@@ -371,33 +413,50 @@ extension Starlark {
                     while n < 3 && pos < src.count && src[pos] >= 48 && src[pos] <= 55 {
                         v = v * 8 + Int(src[pos] - 48); pos += 1; n += 1
                     }
-                    if !isBytes && v > 127 { throw error("non-ASCII octal escape \\\(String(decoding: src[escStart + 1..<pos], as: UTF8.self)) (use \\u\(hex4(v)) for the UTF-8 encoding of U+\(hex4(v)))", at: escStart) }
-                    if v > 255 { throw error("invalid escape sequence \\\(String(decoding: src[escStart + 1..<pos], as: UTF8.self))", at: escStart) }
+                    if !isBytes && v > 127 { throw error("non-ASCII octal escape \\\(String(decoding: src[escStart + 1..<pos], as: UTF8.self)) (use \\u\(hex4(v)) for the UTF-8 encoding of U+\(hex4(v)))", at: quoteStart) }
+                    if v > 255 { throw error("invalid escape sequence \\\(String(decoding: src[escStart + 1..<pos], as: UTF8.self))", at: quoteStart) }
                     out.append(UInt8(v))
                 case UInt8(ascii: "x"):
                     guard pos + 2 <= src.count, isHex(src[pos]), isHex(src[pos + 1]) else {
-                        throw error("truncated escape sequence \\x\(String(decoding: src[pos..<min(pos + 2, src.count)], as: UTF8.self))", at: escStart)
+                        throw escapeError(escStart, digits: 2, quote: quote, triple: triple, at: quoteStart)
                     }
                     let v = Int(String(decoding: src[pos..<pos + 2], as: UTF8.self), radix: 16)!
-                    if !isBytes && v > 127 { throw error("non-ASCII hex escape \\x\(String(decoding: src[pos..<pos + 2], as: UTF8.self)) (use \\u\(hex4(v)) for the UTF-8 encoding of U+\(hex4(v)))", at: escStart) }
+                    if !isBytes && v > 127 { throw error("non-ASCII hex escape \\x\(String(decoding: src[pos..<pos + 2], as: UTF8.self)) (use \\u\(hex4(v)) for the UTF-8 encoding of U+\(hex4(v)))", at: quoteStart) }
                     pos += 2
                     out.append(UInt8(v))
                 case UInt8(ascii: "u"), UInt8(ascii: "U"):
                     let n = e == UInt8(ascii: "u") ? 4 : 8
                     guard pos + n <= src.count, src[pos..<pos + n].allSatisfy(isHex) else {
-                        throw error("truncated escape sequence \\\(Character(Unicode.Scalar(e)))\(String(decoding: src[pos..<min(pos + n, src.count)], as: UTF8.self))", at: escStart)
+                        throw escapeError(escStart, digits: n, quote: quote, triple: triple, at: quoteStart)
                     }
                     let v = UInt32(String(decoding: src[pos..<pos + n], as: UTF8.self), radix: 16)!
                     pos += n
+                    if v > 0x10FFFF {
+                        throw error("code point out of range: \(String(decoding: src[escStart..<pos], as: UTF8.self)) (max \\U\(String(repeating: "0", count: max(0, 8 - String(v, radix: 16).count)))\(String(v, radix: 16)))", at: quoteStart)  // sic: Go prints the value, not the max
+                    }
                     guard let sc = Unicode.Scalar(v) else {
-                        throw error("invalid Unicode code point U+\(String(v, radix: 16, uppercase: true))", at: escStart)
+                        throw error("invalid Unicode code point U+\(String(v, radix: 16, uppercase: true))", at: quoteStart)
                     }
                     out.append(contentsOf: Array(String(Character(sc)).utf8))
                 default:
-                    throw error("invalid escape sequence \\\(Character(Unicode.Scalar(e)))", at: escStart)
+                    throw error("invalid escape sequence \\\(Character(Unicode.Scalar(e)))", at: quoteStart)
                 }
             }
             return make(isBytes ? .bytes : .string, start, .bytes(out))
+        }
+
+        /// A `\\x`, `\\u` or `\\U` escape without its hex digits: "truncated" when the
+        /// literal ends first, otherwise "invalid" (as go.starlark.net's unquote).
+        func escapeError(_ escStart: Int, digits: Int, quote: UInt8, triple: Bool, at errorPos: Int) -> Starlark.Error {
+            var end = escStart + 2
+            while end < min(escStart + 2 + digits, src.count) {
+                let c = src[end]
+                if c == quote && (!triple || (end + 2 < src.count && src[end + 1] == quote && src[end + 2] == quote)) { break }
+                if c == 10 && !triple { break }
+                end += 1
+            }
+            let text = String(decoding: src[escStart..<end], as: UTF8.self)
+            return error(end < escStart + 2 + digits ? "truncated escape sequence \(text)" : "invalid escape sequence \(text)", at: errorPos)
         }
 
         func hex4(_ v: Int) -> String {

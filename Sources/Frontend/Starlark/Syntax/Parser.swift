@@ -45,7 +45,10 @@ extension Starlark {
             Starlark.Error(kind: .syntax, message: msg, location: lines.location(at: off))
         }
 
-        func describe(_ t: Token) -> String { t.kind.goString }
+        func describe(_ t: Token) -> String {
+            if t.kind == .illegal, case .name(let word) = t.value { return word }  // reserved word: Go's token is the word
+            return t.kind.goString
+        }
 
         func unexpected() -> Starlark.Error {
             error("got \(describe(cur)), want primary expression", at: offset)
@@ -72,89 +75,54 @@ extension Starlark {
 
         mutating func parseDef() throws(Starlark.Error) -> Stmt {
             let start = advance()
-            guard tok == .ident, case .name(let name) = cur.value else {
-                throw error("got \(describe(cur)), want identifier", at: offset)
-            }
-            let id = Ident(name: name, offset: offset)
-            advance()
+            let id = try parseIdent()
+            let name = id.name
             _ = try expect(.lparen)
-            let params = try parseParams(closing: .rparen)
+            let (params, paramOffsets) = try parseParams(closing: .rparen)
             _ = try expect(.rparen)
             _ = try expect(.colon)
             let body = try parseSuite()
             let fn = FunctionDecl(name: name, offset: start, params: params, body: body, isLambda: false)
+            fn.paramOffsets = paramOffsets
             return Stmt(kind: .def(id, fn), start: start)
         }
 
-        mutating func parseParams(closing: TokenKind) throws(Starlark.Error) -> [Parameter] {
+        /// Parameters in any order, as go.starlark.net's parser: their order,
+        /// duplicates and bare `*` are checked by the resolver. Returns each
+        /// parameter's operator offset too (`*`, `**`, `=`, or the name).
+        mutating func parseParams(closing: TokenKind) throws(Starlark.Error) -> ([Parameter], [Int]) {
             var params: [Parameter] = []
-            var seenStar = false, seenStarStar = false, seenOptional = false
-            while tok != closing && tok != .eof {
-                if !params.isEmpty {
-                    _ = try expect(.comma)
-                    if tok == closing { break }
-                }
-                let pos = offset
-                if seenStarStar {
-                    let prev = params.last?.ident?.name ?? "kwargs"
-                    let kind: String
-                    switch tok {
-                    case .star: kind = "* parameter"
-                    case .starstar: kind = "multiple ** parameters not allowed"
-                    default: kind = i + 1 < toks.count && toks[i + 1].kind == .eq ? "optional parameter" : "required parameter"
-                    }
-                    if tok == .starstar { throw error(kind, at: pos) }
-                    throw error("\(kind) may not follow **\(prev)", at: pos)
-                }
-                if tok == .starstar {
-                    advance()
-                    let id = try parseIdent()
-                    params.append(.starStar(id))
-                    seenStarStar = true
-                } else if tok == .star {
-                    advance()
-                    if seenStar { throw error("multiple * parameters not allowed", at: pos) }
-                    seenStar = true
-                    if tok == .ident {
-                        params.append(.star(try parseIdent()))
+            var offsets: [Int] = []
+            while tok != .rparen && tok != .colon && tok != .eof {
+                if !params.isEmpty { _ = try expect(.comma) }
+                if tok == .rparen { break }
+                if tok == .star || tok == .starstar {
+                    let isStarStar = tok == .starstar
+                    let pos = advance()
+                    if isStarStar {
+                        params.append(.starStar(try parseIdent()))
                     } else {
-                        params.append(.star(nil))
+                        params.append(.star(tok == .ident ? try parseIdent() : nil))
                     }
+                    offsets.append(pos)
+                    continue
+                }
+                let id = try parseIdent()
+                if tok == .eq {
+                    let eq = advance()
+                    params.append(.optional(id, try parseTest()))
+                    offsets.append(eq)
                 } else {
-                    let id = try parseIdent()
-                    if tok == .eq {
-                        advance()
-                        let d = try parseTest()
-                        params.append(.optional(id, d))
-                        if !seenStar { seenOptional = true }
-                    } else {
-                        if seenOptional && !seenStar {
-                            throw error("required parameter may not follow optional", at: pos)
-                        }
-                        params.append(.required(id))
-                    }
+                    params.append(.required(id))
+                    offsets.append(id.offset)
                 }
             }
-            // bare * must be followed by a keyword-only parameter
-            for (k, p) in params.enumerated() {
-                if case .star(nil) = p {
-                    let next = k + 1 < params.count ? params[k + 1] : nil
-                    var ok = false
-                    if let next {
-                        switch next {
-                        case .required, .optional: ok = true
-                        default: ok = false
-                        }
-                    }
-                    if !ok { throw error("bare * must be followed by keyword-only parameters", at: offset) }
-                }
-            }
-            return params
+            return (params, offsets)
         }
 
         mutating func parseIdent() throws(Starlark.Error) -> Ident {
             guard tok == .ident, case .name(let n) = cur.value else {
-                throw error("got \(describe(cur)), want identifier", at: offset)
+                throw error("not an identifier", at: offset)
             }
             let id = Ident(name: n, offset: offset)
             advance()
@@ -217,7 +185,7 @@ extension Starlark {
             if tok != .comma { return list[0] }
             while tok == .comma {
                 advance()
-                if tok == .kwIn { break }
+                if isTerminator(tok) { break }
                 list.append(try parsePrimaryWithSuffix())
             }
             return Expr(kind: .tuple(list), start: start, end: list.last!.end)
@@ -284,13 +252,13 @@ extension Starlark {
 
         mutating func parseLoad() throws(Starlark.Error) -> Stmt {
             let start = advance()
-            _ = try expect(.lparen)
+            let lparen = try expect(.lparen)
             guard tok == .string, case .bytes(let m) = cur.value else {
                 throw error("first operand of load statement must be a string literal", at: offset)
             }
             let moduleOffset = advance()
             var bindings: [LoadBinding] = []
-            while tok != .rparen {
+            while tok != .rparen && tok != .eof {
                 _ = try expect(.comma)
                 if tok == .rparen { break }
                 if tok == .string, case .bytes(let name) = cur.value {
@@ -299,9 +267,12 @@ extension Starlark {
                     bindings.append(LoadBinding(to: Ident(name: n, offset: off + 1), from: n, fromOffset: off))
                 } else if tok == .ident {
                     let id = try parseIdent()
-                    _ = try expect(.eq)
+                    if tok != .eq {
+                        throw error("load operand must be \"\(id.name)\" or \(id.name)=\"originalname\" (want '=' after \(id.name))", at: offset)
+                    }
+                    advance()
                     guard tok == .string, case .bytes(let name) = cur.value else {
-                        throw error("load operand must be \"name\" or localname=\"name\" (got \(describe(cur)))", at: offset)
+                        throw error("original name of loaded symbol must be quoted: \(id.name)=\"originalname\"", at: offset)
                     }
                     let off = advance()
                     bindings.append(LoadBinding(to: id, from: String(decoding: name, as: UTF8.self), fromOffset: off))
@@ -309,8 +280,8 @@ extension Starlark {
                     throw error("load operand must be \"name\" or localname=\"name\" (got \(describe(cur)))", at: offset)
                 }
             }
-            let rp = advance()
-            if bindings.isEmpty { throw error("load statement must import at least 1 symbol", at: rp) }
+            _ = try expect(.rparen)
+            if bindings.isEmpty { throw error("load statement must import at least 1 symbol", at: lparen) }
             return Stmt(kind: .load(module: String(decoding: m, as: UTF8.self), moduleOffset: moduleOffset, bindings), start: start)
         }
 
@@ -334,8 +305,7 @@ extension Starlark {
 
         func isTerminator(_ k: TokenKind) -> Bool {
             switch k {
-            case .newline, .eof, .rparen, .rbrack, .rbrace, .semi, .colon, .eq, .kwIn,
-                 .pluseq, .minuseq, .stareq, .slasheq, .slashslasheq, .percenteq, .ampeq, .pipeeq, .careteq, .ltlteq, .gtgteq:
+            case .newline, .eof, .rparen, .rbrack, .rbrace, .semi, .eq:  // go.starlark.net's terminatesExprList
                 return true
             default: return false
             }
@@ -369,11 +339,12 @@ extension Starlark {
 
         mutating func parseLambda(allowCond: Bool) throws(Starlark.Error) -> Expr {
             let start = advance()
-            let params = try parseParams(closing: .colon)
+            let (params, paramOffsets) = try parseParams(closing: .colon)
             _ = try expect(.colon)
             let body = allowCond ? try parseTest() : try parseTestNoCond()
             let ret = Stmt(kind: .returnStmt(body), start: body.start)
             let fn = FunctionDecl(name: "lambda", offset: start, params: params, body: [ret], isLambda: true)
+            fn.paramOffsets = paramOffsets
             return Expr(kind: .lambda(fn), start: start, end: body.end)
         }
 
@@ -440,7 +411,7 @@ extension Starlark {
                 case .dot:
                     advance()
                     guard tok == .ident, case .name(let n) = cur.value else {
-                        throw error("got \(describe(cur)), want identifier", at: offset)
+                        throw error("not an identifier", at: offset)
                     }
                     let np = offset
                     let end = cur.end
@@ -485,7 +456,7 @@ extension Starlark {
 
         mutating func parseArgs() throws(Starlark.Error) -> [Argument] {
             var args: [Argument] = []
-            while tok != .rparen {
+            while tok != .rparen && tok != .eof {
                 if !args.isEmpty {
                     _ = try expect(.comma)
                     if tok == .rparen { break }
@@ -613,14 +584,17 @@ extension Starlark {
                     let pos = advance()
                     let vars = try parseForLoopVariables()
                     _ = try expect(.kwIn)
-                    let x = try parseTestNoCond()
+                    // As Python 3: not a conditional, a lambda or an unparenthesized tuple.
+                    let x = try parseTestPrec(0)
                     clauses.append(.forIn(vars: vars, iterable: x, offset: pos))
                 } else if tok == .kwIf {
                     let pos = advance()
                     let c = try parseTestNoCond()
                     clauses.append(.ifCond(c, offset: pos))
-                } else {
+                } else if tok == (isDict ? .rbrace : .rbrack) {
                     break
+                } else {
+                    throw error("got \(describe(cur)), want '\(isDict ? "}" : "]")', for, or if", at: offset)
                 }
             }
             return Comprehension(isDict: isDict, body: body, value: value, clauses: clauses)

@@ -1,3 +1,7 @@
+extension Starlark.HasAttrs {
+    public func noSuchAttrMessage(_ name: String) -> String? { nil }
+}
+
 extension Starlark {
     /// Values with attributes (`x.name`), for host-defined types.
     public protocol HasAttrs: AnyObject {
@@ -5,6 +9,9 @@ extension Starlark {
         func attr(_ name: String) throws -> Value?
         /// Names of all attributes, for `dir(x)` (sorted by the caller).
         var attrNames: [String] { get }
+        /// The error for a missing attribute; nil for the generic
+        /// "T has no .name field or method".
+        func noSuchAttrMessage(_ name: String) -> String?
     }
 
     /// Base class of host-defined values. Subclasses override what they support;
@@ -22,11 +29,32 @@ extension Starlark {
         open func hashValue() -> Int? { ObjectIdentifier(self).hashValue }
         /// Make the value immutable (called when a module is frozen).
         open func freeze() {}
+        /// `self op other` (or `other op self`); nil when not defined here.
+        open func binary(_ op: TokenKind, _ other: Value, selfOnLeft: Bool) throws -> Value? { nil }
+    }
+
+    /// Host values with settable fields (`x.f = v`), as go.starlark.net's `HasSetField`.
+    public protocol HasSetField: HasAttrs {
+        /// Sets the field; throw `NoSuchField` for an unknown name (a spelling hint is added).
+        func setField(_ name: String, _ value: Value) throws
+    }
+
+    /// Thrown by `HasSetField.setField` for a name the value does not have.
+    public struct NoSuchField: Swift.Error {
+        public var message: String
+        public init(_ message: String) { self.message = message }
+    }
+
+    /// A host iterable whose elements are produced on demand (possibly
+    /// without end); `for` loops over it lazily.
+    public protocol LazyIterable: AnyObject {
+        func makeIterator() -> AnyIterator<Value>
     }
 
     /// `struct(a=1, b="x")`: an immutable record with ordered fields,
     /// printed like go.starlark.net's starlarkstruct.
     public final class StarlarkStruct: HostObject, HasAttrs {
+        public func noSuchAttrMessage(_ name: String) -> String? { "struct has no .\(name) attribute" }
         public let constructorName: String
         public private(set) var fields: [(String, Value)]
 
@@ -79,6 +107,7 @@ extension Starlark {
             self.members = members.sorted { $0.0 < $1.0 }
         }
         public override var typeName: String { "module" }
+        public override func hashValue() -> Int? { nil }  // "unhashable: module", as starlarkstruct
         public func attr(_ name: String) throws -> Value? {
             for (k, v) in members where k == name { return v }
             return nil

@@ -5,13 +5,13 @@ extension Starlark.Value {
     /// Whether the value may be a dict key or set element.
     public var isHashable: Bool {
         switch self {
-        case .list, .dict, .set: return false
+        case .list, .dict, .set, .range: return false
         case .tuple(let t):
             // iterative, so deeply nested tuples cannot exhaust the stack
             var work = t
             while let e = work.popLast() {
                 switch e {
-                case .list, .dict, .set: return false
+                case .list, .dict, .set, .range: return false
                 case .tuple(let inner): work.append(contentsOf: inner)
                 case .object(let o): if o.hashValue() == nil { return false }
                 default: break
@@ -24,13 +24,17 @@ extension Starlark.Value {
     }
 
     func checkHashable() throws {
-        if !isHashable { throw Starlark.EvalError("unhashable type: \(unhashableTypeName)") }
+        if !isHashable { throw Starlark.EvalError(unhashableMessage) }
     }
 
-    /// The type of the first unhashable part (a list inside a tuple names "list").
-    var unhashableTypeName: String {
-        if case .tuple(let t) = self, let bad = t.first(where: { !$0.isHashable }) { return bad.unhashableTypeName }
-        return typeName
+    /// go.starlark.net's error for hashing this value: "unhashable type: list"
+    /// for the built-in containers, "unhashable: range" (and for host values).
+    var unhashableMessage: String {
+        if case .tuple(let t) = self, let bad = t.first(where: { !$0.isHashable }) { return bad.unhashableMessage }
+        switch self {
+        case .list, .dict, .set: return "unhashable type: \(typeName)"
+        default: return "unhashable: \(typeName)"
+        }
     }
 
     /// Hash consistent with Starlark equality (1 == 1.0 hash alike).
@@ -208,11 +212,7 @@ extension Starlark {
             if op == .eql || op == .neq { return (a === b) == (op == .eql) }
         case (.builtin(let a), .builtin(let b)):
             if op == .eql || op == .neq {
-                var eq = a === b
-                if !eq, a.name == b.name, let ra = a.receiver, let rb = b.receiver {
-                    eq = sameIdentity(ra, rb)
-                }
-                return eq == (op == .eql)
+                return (a === b) == (op == .eql)  // by identity: each x.f is a new bound method, as Go
             }
         case (.object(let a), .object(let b)):
             if op == .eql || op == .neq { return try a.equals(b) == (op == .eql) }
@@ -223,15 +223,6 @@ extension Starlark {
             }
         }
         throw EvalError("\(x.typeName) \(opName(op)) \(y.typeName) not implemented")
-    }
-
-    static func sameIdentity(_ a: Value, _ b: Value) -> Bool {
-        switch (a, b) {
-        case (.list(let x), .list(let y)): x === y
-        case (.dict(let x), .dict(let y)): x === y
-        case (.set(let x), .set(let y)): x === y
-        default: (try? equal(a, b)) ?? false
-        }
     }
 
     static func lexCompare(_ a: [UInt8], _ b: [UInt8]) -> Int {
@@ -293,6 +284,9 @@ extension Starlark {
 
     /// Binary operators (everything but `and`/`or`, comparisons and `in`).
     static func binary(_ op: TokenKind, _ x: Value, _ y: Value) throws -> Value {
+        // Host values may define operators (go.starlark.net's HasBinary).
+        if case .object(let o) = x, let v = try o.binary(op, y, selfOnLeft: true) { return v }
+        if case .object(let o) = y, let v = try o.binary(op, x, selfOnLeft: false) { return v }
         switch op {
         case .plus:
             switch (x, y) {
@@ -466,18 +460,27 @@ extension Starlark {
         return a >> n
     }
 
+    /// `seq * n`, as go.starlark.net: the count must fit in 32 bits, the
+    /// result in 2^30 elements; built by doubling bulk copies.
     static func repeatArray<T>(_ a: [T], _ n: Value) throws -> [T] {
-        guard case .int(let k) = n else {
-            if case .bigInt(let b) = n, b.value < 0 { return [] }
-            throw EvalError("repeat count \(n.repr) too large")
+        if a.isEmpty { return [] }
+        guard case .int(let k) = n, k >= Int(Int32.min), k <= Int(Int32.max) else {
+            throw EvalError("repeat count \(n.str) too large")
         }
-        if k <= 0 || a.isEmpty { return [] }
+        if k < 1 { return [] }
         let (total, o) = k.multipliedReportingOverflow(by: a.count)
-        if o || total >= 1 << 30 { throw EvalError("repeat count \(k) too large") }
-        var out: [T] = []
-        out.reserveCapacity(total)
-        for _ in 0..<k { out.append(contentsOf: a) }
-        return out
+        if o || total >= 1 << 30 { throw EvalError("excessive repeat (\(a.count) * \(k) elements)") }
+        return [T](unsafeUninitializedCapacity: total) { buf, count in
+            let base = buf.baseAddress!
+            a.withUnsafeBufferPointer { src in base.initialize(from: src.baseAddress!, count: src.count) }
+            var x = a.count
+            while x < total {
+                let m = Swift.min(x, total - x)
+                (base + x).initialize(from: base, count: m)
+                x += m
+            }
+            count = total
+        }
     }
 
     static func unary(_ op: TokenKind, _ x: Value) throws -> Value {
