@@ -14,6 +14,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        // Runtime (openrun run): proxy, signals, metrics, engine CLI.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .systemLibrary(
@@ -62,7 +68,16 @@ let package = Package(
             name: "Runtime",
             dependencies: [
                 "IR",
+                "TextTemplate",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         .target(
@@ -83,6 +98,15 @@ let package = Package(
         .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR", "TextTemplate", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "IR", "TextTemplate", "TestSupport", "EngineTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OpenrunCLI", "IR"]),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: [
+                "Runtime", "IR", "EngineTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // Drives dev/ (host podman, the systemd + Podman 5 sandbox) for tests
         // that use a real engine; see docs/testing.md.
         .target(name: "EngineTestSupport", path: "Tests/EngineTestSupport"),

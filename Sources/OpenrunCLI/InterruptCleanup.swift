@@ -32,4 +32,11 @@ package enum InterruptCleanup {
             sources.append(source)
         }
     }
+
+    /// Stops handling the signals (`openrun run` shuts down gracefully on SIGINT/SIGTERM itself
+    /// and removes its folders on the way out).
+    package static func uninstall() {
+        for source in sources { source.cancel() }
+        sources = []
+    }
 }

@@ -1,26 +1,136 @@
 import ArgumentParser
+import Backends
+import Foundation
+import IR
+import Logging
 import Runtime
 
-/// `openrun run`: serve an app (or a prebuilt plan) locally, starting its container lazily.
+/// `openrun run`: serve apps locally, starting each container on its first request and stopping it when idle.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Serve an app locally: build and start its container on the first request, stop it when idle.",
-        discussion: "SOURCE may also be a prebuilt plan folder, dist/docker/<app>/."
+        abstract: "Serve apps locally: start each app's container on its first request, stop it when idle.",
+        discussion: """
+        SOURCE is compiled as `openrun build` would (docker target) and served; or SOURCE is a folder \
+        `openrun build` wrote: one app's folder (dist/docker/<app>/, holding plan.json) or a whole \
+        output folder (dist/), every app at its path and domain. Secrets ({{secret "K"}}) are read \
+        from this process's environment when an app starts. SIGINT/SIGTERM: stop accepting, let \
+        requests finish within the grace period, stop the containers.
+        """
     )
 
     @OptionGroup var app: AppOptions
+    @OptionGroup var backends: BackendFlags
 
-    @Option(help: "Address to listen on.")
+    @Option(help: ArgumentHelp("Address to listen on.", valueName: "addr:port"))
     var listen: String = RuntimeDefaults.listenAddress
 
-    @Option(help: "Container engine: podman or docker (default: podman if present).")
-    var engine: String?
+    @Option(help: ArgumentHelp("Container engine: auto (podman if present, else docker), podman, docker, or a path.",
+                               valueName: "auto|podman|docker|path"))
+    var engine: String = "auto"
 
-    @Option(help: "Seconds without traffic before the container is stopped.")
-    var idleTimeout: Int = RuntimeDefaults.idleTimeoutSeconds
+    @Option(help: ArgumentHelp("Seconds without traffic before an app's container is stopped; 0 never stops (default: each plan's, \(RuntimeDefaults.idleTimeoutSeconds)).",
+                               valueName: "seconds"))
+    var idleTimeout: Int?
+
+    @Option(help: ArgumentHelp("Seconds a start (image build included) may take before requests get 504.", valueName: "seconds"))
+    var startTimeout: Int = 600
+
+    @Option(help: ArgumentHelp("Seconds in-flight requests get to finish on SIGINT/SIGTERM.", valueName: "seconds"))
+    var shutdownGrace: Int = 10
+
+    @Option(help: ArgumentHelp("Event-loop threads of the proxy (default: one per core).", valueName: "n"))
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("Log lines as text or as one JSON object per line.", valueName: "text|json"))
+    var logFormat: String = "text"
+
+    func validate() throws {
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format is text or json") }
+        guard ProxyConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen wants ADDR:PORT, e.g. 127.0.0.1:25222") }
+        if let i = idleTimeout, i < 0 { throw ValidationError("--idle-timeout is 0 or more seconds") }
+        guard startTimeout > 0, shutdownGrace >= 0 else { throw ValidationError("--start-timeout and --shutdown-grace are positive") }
+    }
 
     func run() async throws {
-        throw NotYetAvailable(command: "run", issue: "the runtime issue").fail()
+        let json = logFormat == "json"
+        LoggingSystem.bootstrap { label -> any LogHandler in
+            json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+        }
+        let logger = Logger(label: "openrun")
+        guard let engine = CLIEngine.resolve(self.engine, logger: logger) else {
+            Terminal.stderr("openrun run: no container engine: \(self.engine == "auto" ? "neither podman nor docker is on PATH" : "'\(self.engine)' not found"); install podman or docker, or pass --engine PATH")
+            throw ExitCode(1)
+        }
+        let (host, port) = ProxyConfiguration.parseListen(listen)!
+
+        var scratch: String?
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        var plans = isDirectory(app.source) ? ServedApp.findPlans(in: app.source) : []
+        if plans.isEmpty {
+            // Compile SOURCE, as `openrun build --target docker` would, into a private folder.
+            guard let compiled = app.compile() else { throw ExitCode(1) }
+            defer { compiled.cleanup() }
+            let diags = Diagnostics()
+            let outputs = ArtifactBuild.outputs(for: compiled, kinds: [.docker], options: backends.options(), diagnostics: diags)
+            Terminal.report(diags.all)
+            guard let outputs, !diags.hasErrors else { throw ExitCode(1) }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("openrun-run-\(getpid())").path
+            scratch = folder
+            do {
+                try DistWriter(output: folder).write(outputs)
+            } catch {
+                Terminal.report(error.diagnostics)
+                throw ExitCode(1)
+            }
+            plans = ServedApp.findPlans(in: folder + "/docker")
+        }
+        guard !plans.isEmpty else {
+            Terminal.stderr("openrun run: no plan.json in \(app.source) (nor in its */ or docker/*/ folders)")
+            throw ExitCode(1)
+        }
+
+        let publicHost = (host == "0.0.0.0" || host == "::") ? "localhost" : (host.contains(":") ? "[\(host)]" : host)
+        let publicBase = "http://\(publicHost):\(port)"
+        var apps: [ServedApp] = []
+        for path in plans {
+            let folder = (path as NSString).deletingLastPathComponent
+            do {
+                let plan = try ExecutionPlan.decodeJSON(try Data(contentsOf: URL(fileURLWithPath: path)))
+                apps.append(try ServedApp(plan: plan, directory: folder, engine: engine.kind, publicBase: publicBase))
+            } catch {
+                Terminal.stderr("openrun run: \(path): \(error)")
+                throw ExitCode(1)
+            }
+        }
+
+        var options = RuntimeOptions(proxy: ProxyConfiguration(host: host, port: port))
+        options.idleTimeout = idleTimeout.map { .seconds($0) }
+        options.startTimeout = .seconds(startTimeout)
+        options.shutdownGrace = .seconds(shutdownGrace)
+        if let threads { options.threads = threads }
+        let runtime: RuntimeHost
+        do {
+            runtime = try RuntimeHost(apps: apps, options: options, engine: engine, logger: logger)
+        } catch {
+            Terminal.stderr("openrun run: \(error)")
+            throw ExitCode(1)
+        }
+        logger.info("engine \(engine.kind.rawValue)", metadata: ["engine": "\(engine.executable)"])
+        // From here SIGINT/SIGTERM end the serving gracefully (swift-service-lifecycle), not the process at once.
+        InterruptCleanup.uninstall()
+        do {
+            try await runtime.run { port in
+                for (name, url) in runtime.urls(port: port) { Terminal.stdout("\(name)\t\(url)") }
+            }
+        } catch {
+            Terminal.stderr("openrun run: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var dir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &dir) && dir.boolValue
     }
 }

@@ -1,0 +1,142 @@
+/// One routed path prefix: which app or URL serves it and how requests are rewritten.
+package struct ProxyRoute: Sendable {
+    /// Where requests go.
+    package enum Target: Sendable {
+        /// The app's container, started lazily.
+        case app(AppLifecycle)
+        /// A fixed HTTP upstream (proxy spec): no lifecycle.
+        case url(UpstreamURL)
+    }
+
+    /// Name for logs and metrics.
+    package var appName: String
+    /// Host to match (lowercase, no port); nil matches any host.
+    package var host: String?
+    /// The app's path, `""` for `/`, else `/x` without a trailing slash.
+    package var appPath: String
+    /// The route's path under the app, `/` for the whole app.
+    package var routePath: String
+    package var target: Target
+    /// Remove the app path before forwarding.
+    package var stripApp: Bool
+    /// A further prefix removed after the app path.
+    package var stripPath: String
+    /// Forward the client's Host instead of the upstream's.
+    package var preserveHost: Bool
+    /// Set on every response.
+    package var responseHeaders: [(name: String, value: String)]
+    /// `GET /app` answers a redirect to `/app/`.
+    package var redirectBarePath: Bool
+
+    package init(appName: String, host: String? = nil, appPath: String, routePath: String = "/", target: Target,
+                 stripApp: Bool = true, stripPath: String = "", preserveHost: Bool = false,
+                 responseHeaders: [(name: String, value: String)] = [], redirectBarePath: Bool = false) {
+        self.appName = appName
+        self.host = host?.lowercased()
+        self.appPath = Self.normalize(appPath)
+        self.routePath = routePath.isEmpty ? "/" : routePath
+        self.target = target
+        self.stripApp = stripApp
+        self.stripPath = stripPath == "/" ? "" : Self.normalize(stripPath)
+        self.preserveHost = preserveHost
+        self.responseHeaders = responseHeaders
+        self.redirectBarePath = redirectBarePath
+    }
+
+    /// `/x/` → `/x`, `/` → ``.
+    static func normalize(_ path: String) -> String {
+        var p = path
+        while p.hasSuffix("/") { p.removeLast() }
+        if !p.isEmpty && !p.hasPrefix("/") { p = "/" + p }
+        return p
+    }
+
+    /// The full public prefix this route answers for, without a trailing slash (`""` for `/`).
+    package var matchPrefix: String { appPath + Self.normalize(routePath) }
+
+    /// What the forwarded path loses: the app path (when stripped) and `strip_path`.
+    /// Returns the upstream path (always starting with `/`) and the stripped prefix.
+    package func upstreamPath(for path: String) -> (path: String, strippedPrefix: String) {
+        var rest = Substring(path)
+        var stripped = ""
+        if stripApp && !appPath.isEmpty && Self.hasPathPrefix(rest, appPath) {
+            rest = rest.dropFirst(appPath.count)
+            stripped = appPath
+        }
+        if !stripPath.isEmpty && Self.hasPathPrefix(rest, stripPath) {
+            rest = rest.dropFirst(stripPath.count)
+            stripped += stripPath
+        }
+        if rest.isEmpty || rest.first == "?" { return ("/" + rest, stripped) }
+        return (String(rest), stripped)
+    }
+
+    /// `prefix` matches `path` at a segment boundary (`/a` matches `/a`, `/a/b`, `/a?x`, not `/ab`).
+    static func hasPathPrefix(_ path: Substring, _ prefix: String) -> Bool {
+        guard path.hasPrefix(prefix) else { return false }
+        let next = path.dropFirst(prefix.count).first
+        return next == nil || next == "/" || next == "?"
+    }
+}
+
+/// An upstream given as a URL: `http://host:port/base`.
+package struct UpstreamURL: Sendable, Hashable {
+    package var host: String
+    package var port: Int
+    /// Prefixed to the forwarded path, without a trailing slash.
+    package var basePath: String
+
+    /// Parses `http://host[:port][/path]`; nil for anything else (https needs TLS, not built in).
+    package init?(_ text: String) {
+        guard text.hasPrefix("http://") else { return nil }
+        let rest = text.dropFirst("http://".count)
+        let authority = rest.prefix { $0 != "/" }
+        basePath = ProxyRoute.normalize(String(rest.dropFirst(authority.count)))
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            guard let p = Int(authority[authority.index(after: colon)...]) else { return nil }
+            host = String(authority[..<colon])
+            port = p
+        } else {
+            host = String(authority)
+            port = 80
+        }
+        if host.isEmpty { return nil }
+    }
+}
+
+/// Routes by host, then longest path prefix.
+package struct RouteTable: Sendable {
+    package private(set) var routes: [ProxyRoute]
+    /// `routes[i].matchPrefix`, computed once.
+    private let prefixes: [String]
+    private let anyHost: Bool
+
+    package init(_ routes: [ProxyRoute]) {
+        // Host-specific routes first, then longest prefix first: the first match wins.
+        self.routes = routes.sorted { a, b in
+            if (a.host != nil) != (b.host != nil) { return a.host != nil }
+            return a.matchPrefix.count > b.matchPrefix.count
+        }
+        self.prefixes = self.routes.map(\.matchPrefix)
+        self.anyHost = self.routes.allSatisfy { $0.host == nil }
+    }
+
+    /// The route for a request, by its Host header (port ignored) and path.
+    package func route(host: String?, path: String) -> ProxyRoute? {
+        let h = anyHost ? nil : host.map(Self.hostWithoutPort)
+        let p = Substring(path)
+        for (i, r) in routes.enumerated() {
+            if let rh = r.host, rh != h { continue }
+            let prefix = prefixes[i]
+            if prefix.isEmpty || ProxyRoute.hasPathPrefix(p, prefix) { return r }
+        }
+        return nil
+    }
+
+    static func hostWithoutPort(_ host: String) -> String {
+        let lower = host.lowercased()
+        if lower.hasPrefix("[") { return String(lower.prefix { $0 != "]" }) + "]" }
+        if let colon = lower.firstIndex(of: ":") { return String(lower[..<colon]) }
+        return lower
+    }
+}

@@ -1,0 +1,86 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The reverse proxy: listens, routes requests to apps and URLs, and shuts down gracefully.
+package final class ProxyServer: Sendable {
+    private let shared: ProxyShared
+    private let group: any EventLoopGroup
+    private let apps: [AppLifecycle]
+    private let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
+    private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+
+    package init(configuration: ProxyConfiguration, routes: RouteTable, apps: [AppLifecycle],
+                 metrics: RuntimeMetrics, logger: Logger, group: any EventLoopGroup) {
+        self.shared = ProxyShared(routes: routes, configuration: configuration, metrics: metrics, logger: logger,
+                                  group: group)
+        self.group = group
+        self.apps = apps
+    }
+
+    /// Binds and starts accepting; returns the bound port.
+    @discardableResult
+    package func start() async throws -> Int {
+        let shared = self.shared
+        let connections = self.connections
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderListSize = shared.configuration.maxHeaderBytes
+        limits.maxHeaderFieldSize = shared.configuration.maxHeaderBytes
+        limits.maxHeaderFieldCount = shared.configuration.maxHeaderCount
+        let decoderLimits = limits
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true, withErrorHandling: false,
+                        withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
+                        withDecoderLimitConfiguration: decoderLimits)
+                    try channel.pipeline.syncOperations.addHandler(ProxyServerHandler(shared: shared))
+                    let id = ObjectIdentifier(channel)
+                    connections.withLockedValue { $0[id] = channel }
+                    shared.metrics.connectionOpened()
+                    channel.closeFuture.whenComplete { _ in
+                        connections.withLockedValue { _ = $0.removeValue(forKey: id) }
+                        shared.metrics.connectionClosed()
+                    }
+                }
+            }
+            .bind(host: shared.configuration.host, port: shared.configuration.port)
+            .get()
+        serverChannel.withLockedValue { $0 = channel }
+        return channel.localAddress?.port ?? shared.configuration.port
+    }
+
+    /// Requests between head and end right now.
+    package var inFlightRequests: Int { shared.inFlight.withLockedValue { $0 } }
+    package var openConnections: Int { connections.withLockedValue { $0.count } }
+
+    /// Stops accepting, lets requests in flight finish within `grace`, closes every connection,
+    /// then stops the apps' containers.
+    package func shutdown(grace: Duration) async {
+        let listener = serverChannel.withLockedValue { c in
+            defer { c = nil }
+            return c
+        }
+        try? await listener?.close()
+        let clock = ContinuousClock()
+        let deadline = clock.now + grace
+        while inFlightRequests > 0 && clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        let open = connections.withLockedValue { Array($0.values) }
+        for c in open { try? await c.close() }
+        for pool in shared.pools.values {
+            try? await pool.eventLoop.submit { pool.closeAll() }.get()
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for app in apps { group.addTask { await app.shutdown() } }
+        }
+    }
+}

@@ -1,0 +1,352 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+@testable import Runtime
+
+/// The proxy against a real upstream HTTP server on loopback, through raw client connections.
+@Suite struct ProxyServerTests {
+    /// A running proxy in front of `TestUpstream`, torn down by `close()`.
+    struct Fixture {
+        let group: MultiThreadedEventLoopGroup
+        let upstream: TestUpstream
+        let server: ProxyServer
+        let port: Int
+        let launchers: [String: LauncherDouble]
+        let apps: [String: AppLifecycle]
+        let metrics: RuntimeMetrics
+
+        /// Apps by name: `/app` (strip_app, container), plus whatever `routes` adds.
+        static func make(idle: Duration? = nil, startDelay: Duration = .milliseconds(50), failure: StartFailure? = nil,
+                         startTimeout: Duration = .seconds(5), exposeLogs: Bool = true,
+                         extraRoutes: (_ upstreamPort: Int, _ app: AppLifecycle) -> [ProxyRoute] = { _, _ in [] },
+                         configure: (inout ProxyRoute) -> Void = { _ in }) async throws -> Fixture {
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+            let upstream = try await TestUpstream(group: group)
+            let launcher = LauncherDouble(port: upstream.port, delay: startDelay, failure: failure)
+            let app = AppLifecycle(name: "app", launcher: launcher, idleTimeout: idle, startTimeout: startTimeout)
+            var route = ProxyRoute(appName: "app", appPath: "/app", target: .app(app))
+            configure(&route)
+            let metrics = RuntimeMetrics()
+            var configuration = ProxyConfiguration(host: "127.0.0.1", port: 0)
+            configuration.exposeEngineLogs = exposeLogs
+            let server = ProxyServer(configuration: configuration,
+                                     routes: RouteTable([route] + extraRoutes(upstream.port, app)), apps: [app],
+                                     metrics: metrics, logger: Logger(label: "test"), group: group)
+            let port = try await server.start()
+            return Fixture(group: group, upstream: upstream, server: server, port: port,
+                           launchers: ["app": launcher], apps: ["app": app], metrics: metrics)
+        }
+
+        func get(_ path: String, headers: [(String, String)] = [], host: String = "127.0.0.1") async throws -> TestResponse {
+            try await fetch(group, port: port, "GET", path, headers: headers, host: host)
+        }
+
+        func close() async {
+            await server.shutdown(grace: .seconds(1))
+            await upstream.close()
+            try? await group.shutdownGracefully()
+        }
+    }
+
+    /// Lines `name: value` of the echo body, as a dictionary (last wins).
+    static func echoed(_ body: String) -> (requestLine: String, headers: [String: [String]]) {
+        let lines = body.split(separator: "\n").map(String.init)
+        var headers: [String: [String]] = [:]
+        for l in lines.dropFirst() {
+            if let c = l.firstIndex(of: ":") {
+                headers[String(l[..<c]), default: []].append(String(l[l.index(c, offsetBy: 2)...]))
+            }
+        }
+        return (lines.first ?? "", headers)
+    }
+
+    @Test func forwardsWithTheAppPathStrippedAndForwardingHeadersSetByOpenrun() async throws {
+        let f = try await Fixture.make()
+        let r = try await f.get("/app/echo/x?q=1", headers: [
+            ("X-Forwarded-For", "6.6.6.6"), ("X-Real-IP", "6.6.6.6"), ("Forwarded", "for=6.6.6.6"),
+            ("X-Forwarded-Host", "evil"), ("Connection", "keep-alive, X-Secret-Hop"), ("X-Secret-Hop", "1"),
+        ])
+        #expect(r.status == 200)
+        #expect(r.header("x-upstream") == "yes")
+        let e = Self.echoed(r.body)
+        #expect(e.requestLine == "GET /echo/x?q=1")
+        #expect(e.headers["x-forwarded-for"] == ["127.0.0.1"])
+        #expect(e.headers["x-real-ip"] == ["127.0.0.1"])
+        #expect(e.headers["x-forwarded-host"] == ["127.0.0.1"])
+        #expect(e.headers["x-forwarded-proto"] == ["http"])
+        #expect(e.headers["x-forwarded-prefix"] == ["/app"])
+        #expect(e.headers["forwarded"] == nil)
+        #expect(e.headers["x-secret-hop"] == nil)
+        #expect(e.headers["host"] == ["127.0.0.1:\(f.upstream.port)"])
+        await f.close()
+    }
+
+    @Test func theFirstResponseCarriesTheColdStartHeadersAndTheSecondDoesNot() async throws {
+        let f = try await Fixture.make(startDelay: .milliseconds(80))
+        let first = try await f.get("/app/echo")
+        #expect(first.status == 200)
+        #expect(first.header("x-openrun-cold-start") == "true")
+        let timing = try #require(first.header("server-timing"))
+        #expect(timing.hasPrefix("openrun-start;dur="))
+        let ms = Double(timing.dropFirst("openrun-start;dur=".count).prefix { $0 != ";" }) ?? 0
+        #expect(ms >= 80)
+        let second = try await f.get("/app/echo")
+        #expect(second.header("x-openrun-cold-start") == nil)
+        #expect(second.header("server-timing") == nil)
+        await f.close()
+    }
+
+    @Test func twentyConcurrentFirstRequestsShareOneStart() async throws {
+        // A long start: under load, all twenty must still arrive while it runs.
+        let f = try await Fixture.make(startDelay: .seconds(1))
+        let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+            for i in 0..<20 { group.addTask { try await f.get("/app/echo/\(i)") } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(responses.count == 20)
+        #expect(responses.allSatisfy { $0.status == 200 && $0.header("x-openrun-cold-start") == "true" })
+        #expect(f.launchers["app"]!.starts == 1)
+        await f.close()
+    }
+
+    @Test func aFailedStartIs503WithRetryAfterAndTheReason() async throws {
+        let f = try await Fixture.make(failure: .exited(exitCode: 3, logs: "boom: no module named flask"))
+        let r = try await f.get("/app/")
+        #expect(r.status == 503)
+        #expect(r.header("retry-after") == "5")
+        #expect(r.body.contains("the app's container exited while starting (exit status 3)"))
+        // Listening on loopback: the engine's logs are shown.
+        #expect(r.body.contains("boom: no module named flask"))
+        await f.close()
+    }
+
+    @Test func engineLogsStayOutOfTheBodyWhenNotOnLoopback() async throws {
+        let f = try await Fixture.make(failure: .exited(exitCode: 3, logs: "DATABASE_PASSWORD=hunter2"), exposeLogs: false)
+        let r = try await f.get("/app/")
+        #expect(r.status == 503)
+        #expect(r.body.contains("exited while starting"))
+        #expect(!r.body.contains("hunter2"))
+        await f.close()
+    }
+
+    @Test func aMissingSecretIs503NamingTheVariable() async throws {
+        let f = try await Fixture.make(failure: .missingSecret(variable: "OPENAI_API_KEY", message: ""))
+        let r = try await f.get("/app/")
+        #expect(r.status == 503)
+        #expect(r.body.contains("OPENAI_API_KEY"))
+        await f.close()
+    }
+
+    @Test func aStartTimeoutIs504() async throws {
+        let f = try await Fixture.make(startDelay: .seconds(30), startTimeout: .milliseconds(150))
+        let r = try await f.get("/app/")
+        #expect(r.status == 504)
+        await f.close()
+    }
+
+    @Test func anUpstreamThatRefusesIs502() async throws {
+        let f = try await Fixture.make(extraRoutes: { _, _ in
+            [ProxyRoute(appName: "gone", appPath: "/gone", target: .url(UpstreamURL("http://127.0.0.1:1")!))]
+        })
+        let r = try await f.get("/gone/x")
+        #expect(r.status == 502)
+        await f.close()
+    }
+
+    @Test func anAbsoluteLocationToTheContainerBecomesThePublicURLWithThePrefix() async throws {
+        let f = try await Fixture.make()
+        let r = try await f.get("/app/redirect", host: "apps.example:8080")
+        #expect(r.status == 302)
+        #expect(r.header("location") == "http://apps.example:8080/app/landed?x=1")
+        await f.close()
+    }
+
+    @Test(arguments: [
+        ("POST /app/count HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n", 400),
+        ("POST /app/count HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde", 400),
+    ])
+    func ambiguousFramingIsRejected(request: String, status: Int) async throws {
+        let f = try await Fixture.make()
+        let c = try await RawConnection(group: f.group, port: f.port)
+        try await c.send(request)
+        let r = try await c.response()
+        #expect(r.status == status)
+        #expect(f.launchers["app"]!.starts == 0)
+        await c.close()
+        await f.close()
+    }
+
+    @Test func tooManyOrTooLargeHeadersAre431() async throws {
+        let f = try await Fixture.make()
+        let many = (0..<150).map { ("X-H\($0)", "v") }
+        let r1 = try await f.get("/app/echo", headers: many)
+        #expect(r1.status == 431 || r1.status == 400)
+        let r2 = try await f.get("/app/echo", headers: [("X-Big", String(repeating: "a", count: 40_000))])
+        #expect(r2.status == 431 || r2.status == 400)
+        #expect(f.launchers["app"]!.starts == 0)
+        await f.close()
+    }
+
+    @Test func theBarePathRedirectsWhenAsked() async throws {
+        let f = try await Fixture.make(configure: { $0.redirectBarePath = true })
+        let r = try await f.get("/app?a=1")
+        #expect(r.status == 308)
+        #expect(r.header("location") == "/app/?a=1")
+        await f.close()
+    }
+
+    @Test func routesByHostThenLongestPrefix() async throws {
+        let f = try await Fixture.make(extraRoutes: { port, _ in [
+            ProxyRoute(appName: "api", appPath: "/app/api", target: .url(UpstreamURL("http://127.0.0.1:\(port)/v2")!)),
+            ProxyRoute(appName: "hosted", host: "docs.local", appPath: "/", target: .url(UpstreamURL("http://127.0.0.1:\(port)/docs")!)),
+        ] })
+        let api = try await f.get("/app/api/users")
+        #expect(Self.echoed(api.body).requestLine == "GET /v2/users")
+        let app = try await f.get("/app/apiary")
+        #expect(Self.echoed(app.body).requestLine == "GET /apiary")
+        let hosted = try await f.get("/app/x", host: "docs.local:25222")
+        #expect(Self.echoed(hosted.body).requestLine == "GET /docs/app/x")
+        let none = try await f.get("/other")
+        #expect(none.status == 404)
+        await f.close()
+    }
+
+    @Test func stripPathPreserveHostAndResponseHeaders() async throws {
+        let f = try await Fixture.make(configure: {
+            $0.stripPath = "/inner"
+            $0.preserveHost = true
+            $0.responseHeaders = [("X-Frame-Options", "DENY")]
+        })
+        let r = try await f.get("/app/inner/echo", host: "public.example")
+        let e = Self.echoed(r.body)
+        #expect(e.requestLine == "GET /echo")
+        #expect(e.headers["host"] == ["public.example"])
+        #expect(e.headers["x-forwarded-prefix"] == ["/app/inner"])
+        #expect(r.header("x-frame-options") == "DENY")
+        await f.close()
+    }
+
+    @Test func bodiesStreamBothWays() async throws {
+        let f = try await Fixture.make()
+        let big = String(repeating: "y", count: 3 << 20)
+        let up = try await fetch(f.group, port: f.port, "POST", "/app/count", body: big)
+        #expect(up.body == String(3 << 20))
+        let down = try await f.get("/app/bytes/\(5 << 20)")
+        #expect(down.body.utf8.count == 5 << 20)
+        let drip = try await f.get("/app/drip/5")
+        #expect(drip.body == (0..<5).map { "chunk\($0)\n" }.joined())
+        await f.close()
+    }
+
+    @Test func aCloseDelimitedResponseIsForwarded() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let canned = try await CannedUpstream(group: group, response: "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close\n")
+        let f = try await Fixture.make(extraRoutes: { _, _ in
+            [ProxyRoute(appName: "cgi", appPath: "/cgi", target: .url(UpstreamURL("http://127.0.0.1:\(canned.port)")!))]
+        })
+        let r = try await f.get("/cgi/env")
+        #expect(r.status == 200)
+        #expect(r.body == "until close\n")
+        await f.close()
+        await canned.close()
+        try await group.shutdownGracefully()
+    }
+
+    @Test func anUpstreamThatClosesAfterEachResponseIsRetriedOnAFreshConnection() async throws {
+        // Like busybox httpd: HTTP/1.1, a Content-Length, no `Connection: close`, then it hangs up.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let canned = try await CannedUpstream(group: group, response: "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc")
+        let f = try await Fixture.make(extraRoutes: { _, _ in
+            [ProxyRoute(appName: "hangup", appPath: "/h", target: .url(UpstreamURL("http://127.0.0.1:\(canned.port)")!))]
+        })
+        let c = try await RawConnection(group: f.group, port: f.port)
+        for _ in 0..<5 {
+            try await c.send("GET /h/x HTTP/1.1\r\nHost: a\r\n\r\n")
+            let r = try await c.response()
+            #expect(r.status == 200)
+            #expect(r.body == "abc")
+        }
+        await c.close()
+        await f.close()
+        await canned.close()
+        try await group.shutdownGracefully()
+    }
+
+    @Test func keepAliveConnectionsToTheUpstreamAreReused() async throws {
+        let f = try await Fixture.make()
+        let c = try await RawConnection(group: f.group, port: f.port)
+        for i in 0..<5 {
+            try await c.send("GET /app/echo/\(i) HTTP/1.1\r\nHost: a\r\n\r\n")
+            let r = try await c.response()
+            #expect(r.status == 200)
+        }
+        #expect(f.upstream.acceptedConnections == 1)
+        await c.close()
+        await f.close()
+    }
+
+    @Test func anUpgradeIsSplicedAndKeepsTheAppUpPastTheIdleTimeout() async throws {
+        let f = try await Fixture.make(idle: .milliseconds(200))
+        let c = try await RawConnection(group: f.group, port: f.port)
+        try await c.send("GET /app/ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+        let r = try await c.response()
+        #expect(r.status == 101)
+        #expect(r.header("upgrade")?.lowercased() == "echo")
+        #expect(r.header("x-openrun-cold-start") == "true")
+        try await c.send("hello through the splice")
+        let echoed = try await c.wait { $0.contains("hello through the splice") }
+        #expect(echoed.contains("hello through the splice"))
+        #expect(f.apps["app"]!.openStreams == 1)
+        // Quiet past the idle timeout: still up.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(f.launchers["app"]!.stops == 0)
+        _ = c.take()
+        try await c.send("again")
+        _ = try await c.wait { $0.contains("again") }
+        await c.close()
+        // Closed: the idle clock runs and the app stops.
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(3)
+        while f.launchers["app"]!.stops == 0 && clock.now < end { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(f.launchers["app"]!.stops == 1)
+        #expect(f.apps["app"]!.openStreams == 0)
+        await f.close()
+    }
+
+    @Test func aLongStreamingResponseKeepsTheAppUp() async throws {
+        let f = try await Fixture.make(idle: .milliseconds(50))
+        _ = try await f.get("/app/echo")
+        let slow = try await f.get("/app/slow/400")
+        #expect(slow.body == "slow")
+        #expect(f.launchers["app"]!.stops == 0)
+        await f.close()
+    }
+
+    @Test func healthAndMetricsEndpoints() async throws {
+        let f = try await Fixture.make()
+        #expect(try await f.get("/_openrun/health").status == 200)
+        _ = try await f.get("/app/echo")
+        let m = try await f.get("/_openrun/metrics")
+        #expect(m.status == 200)
+        #expect(m.body.contains(#"openrun_requests_total{app="app",status="200"} 1"#))
+        #expect(m.body.contains("openrun_cold_wait_seconds"))
+        #expect(m.body.contains("openrun_open_connections"))
+        await f.close()
+    }
+
+    @Test func shutdownLetsInFlightRequestsFinishAndStopsTheApps() async throws {
+        let f = try await Fixture.make()
+        _ = try await f.get("/app/echo")
+        let slow = Task { try await f.get("/app/slow/300") }
+        try await Task.sleep(for: .milliseconds(50))
+        await f.server.shutdown(grace: .seconds(2))
+        let r = try await slow.value
+        #expect(r.body == "slow")
+        #expect(f.launchers["app"]!.running == false)
+        // No longer accepting.
+        await #expect(throws: (any Error).self) { _ = try await f.get("/app/echo") }
+        await f.upstream.close()
+        try await f.group.shutdownGracefully()
+    }
+}
