@@ -14,7 +14,7 @@ package enum BackendFeature: String, CaseIterable, Sendable {
     case secretFile = "cl_secret template files"
     case resources = "--copt cpus / memory"
     case replicas = "--copt min_replicas / max_replicas"
-    case engineFlags = "--copt docker.X / podman.X"
+    case engineFlags = "--copt docker.X / podman.X / kubernetes.X"
     case stopSignal = "STOPSIGNAL"
     case commandLifetime = "lifetime=container.COMMAND (image-cmd)"
     case proxyRoutes = "routes to external URLs (proxy spec)"
@@ -76,7 +76,7 @@ extension DockerBackend {
         .secretFile: .yes("rendered at start into a 0600 file outside dist/ (`openrun render-secret-file`); prerendered into `files/` when it holds no secret"),
         .resources: .yes("`--cpus`, `--memory`"),
         .replicas: .no("one container; warning `docker.replicas-ignored`"),
-        .engineFlags: .yes("added for the matching engine only"),
+        .engineFlags: .yes("added for the matching engine only; `kubernetes.X` ignored with warning `docker.kubernetes-setting-ignored`"),
         .stopSignal: .yes("`--stop-signal`"),
         .commandLifetime: .partial("`start` gets the image, `run.sh exec CMD` runs one; warning `docker.command-lifetime`"),
         .proxyRoutes: .partial("in plan.json for `openrun run`; run.sh has nothing to start"),

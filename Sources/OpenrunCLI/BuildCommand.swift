@@ -65,10 +65,21 @@ struct TargetOptions: ParsableArguments {
     }
 }
 
-/// Flags that belong to one backend each, gathered into `BackendOptions`.
-struct BackendFlags: ParsableArguments {
+/// The docker backend's flags (also those of `openrun run`, which serves docker plans).
+struct DockerFlags: ParsableArguments {
     @Option(name: .customLong("stop-timeout"), help: ArgumentHelp("docker: seconds a stop waits before the container is killed.", valueName: "seconds"))
     var stopTimeout: Int = DockerBackend.Options().stopTimeoutSeconds
+
+    var options: DockerBackend.Options {
+        var o = DockerBackend.Options()
+        o.stopTimeoutSeconds = max(0, stopTimeout)
+        return o
+    }
+}
+
+/// Flags that belong to one backend each, gathered into `BackendOptions`.
+struct BackendFlags: ParsableArguments {
+    @OptionGroup var docker: DockerFlags
 
     @Option(name: .customLong("registry"), help: ArgumentHelp("kubernetes: registry built images are pushed to; the Deployment runs REGISTRY/<slug>:<tag>.", valueName: "host/path"))
     var registry: String?
@@ -111,7 +122,7 @@ struct BackendFlags: ParsableArguments {
 
     func options() -> BackendOptions {
         var o = BackendOptions()
-        o.docker.stopTimeoutSeconds = max(0, stopTimeout)
+        o.docker = docker.options
         o.kubernetes = KubernetesBackend.Options(registry: registry, namespace: namespace, ingressClass: ingressClass, host: host,
                                                  storageSize: storageSize, storageClass: storageClass, secretName: secretName,
                                                  initImage: initImage)

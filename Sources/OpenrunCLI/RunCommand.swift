@@ -20,7 +20,7 @@ struct RunCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var app: AppOptions
-    @OptionGroup var backends: BackendFlags
+    @OptionGroup var docker: DockerFlags
 
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "addr:port"))
     var listen: String = RuntimeDefaults.listenAddress
@@ -72,7 +72,7 @@ struct RunCommand: AsyncParsableCommand {
             guard let compiled = app.compile() else { throw ExitCode(1) }
             defer { compiled.cleanup() }
             let diags = Diagnostics()
-            let outputs = ArtifactBuild.outputs(for: compiled, kinds: [.docker], options: backends.options(), diagnostics: diags)
+            let outputs = ArtifactBuild.outputs(for: compiled, kinds: [.docker], options: { var o = BackendOptions(); o.docker = docker.options; return o }(), diagnostics: diags)
             Terminal.report(diags.all)
             guard let outputs, !diags.hasErrors else { throw ExitCode(1) }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("openrun-run-\(getpid())").path

@@ -102,7 +102,11 @@ package enum DockerBackend: Backend {
             runOptions += ["--stop-signal", signal]
         }
         var engineOptions: [EngineOptions] = []
-        for engine in EngineFlag.Engine.allCases {
+        for f in container.engineFlags where f.engine == .kubernetes {
+            diagnostics.warning(DockerDiagnostics.kubernetesSetting,
+                                "--copt kubernetes.\(f.name) is a Kubernetes pod setting; the docker backend ignores it", at: f.location)
+        }
+        for engine in EngineFlag.Engine.containerEngines {
             let args = container.engineFlags.filter { $0.engine == engine }.flatMap { f -> [String] in
                 f.value.map { ["--\(f.name)=\($0)"] } ?? ["--\(f.name)"]
             }
@@ -196,4 +200,5 @@ package enum DockerDiagnostics {
     package static let secretProvider = "docker.secret-provider"
     package static let secretEnvName = "docker.secret-env-name"
     package static let templateRender = "docker.template-render"
+    package static let kubernetesSetting = "docker.kubernetes-setting-ignored"
 }

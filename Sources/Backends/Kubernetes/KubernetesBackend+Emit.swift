@@ -139,9 +139,13 @@ extension KubernetesBackend {
             pod.initContainers.append(secretFilesContainer(assembled, names: names, options: options))
         }
         for flag in container.engineFlags {
-            diagnostics.warning(KubernetesDiagnostics.engineFlag,
-                                "--copt \(flag.engine.rawValue).\(flag.name) is a \(flag.engine.rawValue) flag; Kubernetes manifests ignore it",
-                                at: flag.location)
+            guard flag.engine == .kubernetes else {
+                diagnostics.warning(KubernetesDiagnostics.engineFlag,
+                                    "--copt \(flag.engine.rawValue).\(flag.name) is a \(flag.engine.rawValue) flag; Kubernetes manifests ignore it",
+                                    at: flag.location)
+                continue
+            }
+            applyPodSetting(flag, to: &pod, main: &main, diagnostics: diagnostics)
         }
         // Replicas and autoscaling.
         let minReplicas = container.resources.minReplicas ?? 1

@@ -96,6 +96,8 @@ package enum KubernetesBackend: Backend {
 /// The Kubernetes backend's diagnostic ids.
 package enum KubernetesDiagnostics {
     package static let optionInvalid = "kubernetes.option-invalid"
+    package static let podSettingUnknown = "kubernetes.pod-setting-unknown"
+    package static let podSettingRepeated = "kubernetes.pod-setting-repeated"
     package static let noContainer = "kubernetes.no-container"
     package static let commandLifetime = "kubernetes.command-lifetime"
     package static let noRegistry = "kubernetes.no-registry"
@@ -130,7 +132,7 @@ extension KubernetesBackend {
         .secretFile: .yes("no secret in its params: rendered now into `secret-files/`, a kustomize `secretGenerator` Secret mounted with `subPath`; secrets copied unchanged: an init container (`--init-image`) writes it from the Secret at pod start into an emptyDir; a template that transforms a secret (`printf \"%q\"`): a Secret you create, warning `kubernetes.secret-file-external`"),
         .resources: .yes("cpu as request, memory as request and limit (quantities)"),
         .replicas: .yes("`replicas` = min_replicas (default 1); max_replicas > min: HorizontalPodAutoscaler (autoscaling/v2, CPU 80%), warning `kubernetes.autoscaler-without-cpu` without a cpu request"),
-        .engineFlags: .no("ignored with warning `kubernetes.engine-flag`"),
+        .engineFlags: .partial("docker.X / podman.X ignored with warning `kubernetes.engine-flag`; `kubernetes.X` maps serviceAccountName, priorityClassName, imagePullPolicy, imagePullSecret, nodeSelector.<label> into the pod spec, others warn"),
         .stopSignal: .yes("the image's own STOPSIGNAL is what the runtime sends"),
         .commandLifetime: .no("no Deployment, warning `kubernetes.command-lifetime`"),
         .proxyRoutes: .no("left out, warning `kubernetes.proxy-route`"),

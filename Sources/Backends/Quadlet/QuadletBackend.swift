@@ -200,6 +200,9 @@ package enum QuadletBackend: Backend {
             case .docker:
                 diagnostics.warning(QuadletDiagnostics.dockerFlagIgnored,
                                     "--copt docker.\(f.name) is for docker; quadlet runs podman and ignores it (use podman.\(f.name))", at: f.location)
+            case .kubernetes:
+                diagnostics.warning(QuadletDiagnostics.kubernetesSettingIgnored,
+                                    "--copt kubernetes.\(f.name) is a Kubernetes pod setting; quadlet ignores it", at: f.location)
             }
         }
         if !podmanArgs.isEmpty { c.append(UnitEntry("PodmanArgs", .words(podmanArgs))) }
@@ -330,6 +333,7 @@ package enum QuadletDiagnostics {
     package static let commandLifetime = "quadlet.command-lifetime"
     package static let replicasIgnored = "quadlet.replicas-ignored"
     package static let dockerFlagIgnored = "quadlet.docker-flag-ignored"
+    package static let kubernetesSettingIgnored = "quadlet.kubernetes-setting-ignored"
     package static let secretProvider = "quadlet.secret-provider"
     package static let secretComposite = "quadlet.secret-composite"
     package static let scaleToZeroUnavailable = "quadlet.scale-to-zero-unavailable"
@@ -350,7 +354,7 @@ extension QuadletBackend {
         .secretFile: .partial("a Podman secret mounted as a file (`type=mount`), created by the operator from `openrun render-secret-file`"),
         .resources: .yes("`PodmanArgs=--cpus= --memory=`"),
         .replicas: .no("one container; warning `quadlet.replicas-ignored`"),
-        .engineFlags: .partial("`podman.X` as `PodmanArgs=`; `docker.X` ignored with warning `quadlet.docker-flag-ignored`"),
+        .engineFlags: .partial("`podman.X` as `PodmanArgs=`; `docker.X` ignored with warning `quadlet.docker-flag-ignored`, `kubernetes.X` with `quadlet.kubernetes-setting-ignored`"),
         .stopSignal: .yes("`StopSignal=`"),
         .commandLifetime: .partial("a oneshot unit running the image's command; warning `quadlet.command-lifetime`"),
         .proxyRoutes: .no("nothing to run; README only, warning `quadlet.no-container`"),

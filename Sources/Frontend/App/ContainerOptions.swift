@@ -16,7 +16,9 @@ package struct ContainerOptions: Hashable, Sendable {
             if let dot = kv.key.firstIndex(of: "."), let engine = EngineFlag.Engine(rawValue: String(kv.key[..<dot])) {
                 var name = String(kv.key[kv.key.index(after: dot)...])
                 while name.hasPrefix("-") { name.removeFirst() }
-                guard !name.isEmpty, name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }) else {
+                // kubernetes.nodeSelector.kubernetes.io/arch=...: dots and slashes belong to the key.
+                let extra: Set<Unicode.Scalar> = engine == .kubernetes ? [".", "/"] : []
+                guard !name.isEmpty, name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || extra.contains($0) }) else {
                     diags.error("copt.engine-flag-invalid", "\"\(kv.key)\" is not a valid \(engine.rawValue) flag name", at: kv.location)
                     continue
                 }
@@ -55,7 +57,7 @@ package struct ContainerOptions: Hashable, Sendable {
     }
 
     static func unknownMessage(_ key: String) -> String {
-        "unknown container option \"\(key)\" is ignored; known: \(knownKeys.joined(separator: ", ")), or docker.FLAG=VALUE / podman.FLAG=VALUE for raw engine flags"
+        "unknown container option \"\(key)\" is ignored; known: \(knownKeys.joined(separator: ", ")), or docker.FLAG=VALUE / podman.FLAG=VALUE for raw engine flags, kubernetes.SETTING=VALUE for the pod spec"
     }
 
     /// `2` → 2000, `0.5` → 500, `500m` → 500. Nil for anything else or zero.

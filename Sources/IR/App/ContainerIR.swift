@@ -90,11 +90,17 @@ public struct Resources: Codable, Hashable, Sendable {
     }
 }
 
-/// A raw flag for one engine, from `--copt docker.X=v` or `podman.X=v`.
+/// A raw setting for one engine, from `--copt docker.X=v`, `podman.X=v` or
+/// `kubernetes.X=v` (a pod-spec setting the Kubernetes backend maps where it
+/// has a clear meaning).
 public struct EngineFlag: Codable, Hashable, Sendable {
     public enum Engine: String, Codable, Hashable, Sendable, CaseIterable {
         case docker
         case podman
+        case kubernetes
+
+        /// The container engines (whose flags go on a `run` command line).
+        public static let containerEngines: [Engine] = [.docker, .podman]
     }
 
     public var engine: Engine

@@ -225,4 +225,29 @@ struct KubernetesEmitTests {
         let result = try runProcess(validate, ["--strict", "--quiet", "-k", KubernetesValidationTests.kubernetesVersion, builtFile.path])
         #expect(result.status == 0, "\(String(decoding: result.stdout, as: UTF8.self))\(result.stderr)")
     }
+
+    @Test func kubernetesCoptsMapToThePodSpecOrWarn() throws {
+        var ir = try GoldenIR.load("container")
+        let flag = { (name: String, value: String?) in EngineFlag(engine: .kubernetes, name: name, value: value, location: .flag("--copt", "kubernetes.\(name)")) }
+        ir.container!.engineFlags = [
+            flag("serviceAccountName", "app-sa"), flag("priorityClassName", "high"), flag("imagePullPolicy", "Always"),
+            flag("imagePullSecret", "regcred"), flag("nodeSelector.kubernetes.io/arch", "arm64"), flag("nodeSelector.kubernetes.io/arch", "amd64"),
+            flag("hostNetwork", "true"), EngineFlag(engine: .podman, name: "shm-size", value: "1g", location: .flag("--copt", "podman.shm-size=1g")),
+        ]
+        let (model, d) = emit(ir)
+        let pod = try #require(model?.deployment?.template.spec)
+        #expect(pod.serviceAccountName == "app-sa" && pod.automountServiceAccountToken == nil)
+        #expect(pod.priorityClassName == "high")
+        #expect(pod.containers[0].imagePullPolicy == .always)
+        #expect(pod.imagePullSecrets == ["regcred"])
+        #expect(pod.nodeSelector.map { "\($0.0)=\($0.1)" } == ["kubernetes.io/arch=amd64"])
+        #expect(d.warnings.map(\.id) == [KubernetesDiagnostics.podSettingRepeated, KubernetesDiagnostics.podSettingUnknown, KubernetesDiagnostics.engineFlag])
+        #expect(d.warnings[1].location == .flag("--copt", "kubernetes.hostNetwork"))
+        let yaml = String(decoding: try #require(KubernetesBackend.artifacts(for: ir, options: KubernetesGoldenTests.options, diagnostics: Diagnostics())?
+            .first { $0.path == KubernetesBackend.FileName.deployment }.flatMap { if case .file(let b, _) = $0.content { b } else { nil } }), as: UTF8.self)
+        #expect(yaml.contains("serviceAccountName: app-sa") && yaml.contains("kubernetes.io/arch: amd64") && yaml.contains("- name: regcred"), "\(yaml)")
+
+        ir.container!.engineFlags = [flag("imagePullPolicy", "Sometimes")]
+        #expect(emit(ir).1.errors.map(\.id) == [KubernetesDiagnostics.optionInvalid])
+    }
 }

@@ -68,6 +68,22 @@ package struct PodSpec: Equatable, Sendable {
     /// environment, which collide with apps reading e.g. `STREAMLIT_PORT`.
     package var enableServiceLinks: Bool?
     package var securityContext: PodSecurityContext?
+    /// From `--copt kubernetes.serviceAccountName=`.
+    package var serviceAccountName: String?
+    /// From `--copt kubernetes.priorityClassName=`.
+    package var priorityClassName: String?
+    /// From `--copt kubernetes.nodeSelector.KEY=VALUE`, in flag order.
+    package var nodeSelector: [(String, String)] = []
+    /// From `--copt kubernetes.imagePullSecret=NAME` (repeatable).
+    package var imagePullSecrets: [String] = []
+
+    package static func == (a: PodSpec, b: PodSpec) -> Bool {
+        a.initContainers == b.initContainers && a.containers == b.containers && a.volumes == b.volumes
+            && a.automountServiceAccountToken == b.automountServiceAccountToken && a.enableServiceLinks == b.enableServiceLinks
+            && a.securityContext == b.securityContext && a.serviceAccountName == b.serviceAccountName
+            && a.priorityClassName == b.priorityClassName && a.nodeSelector.elementsEqual(b.nodeSelector, by: ==)
+            && a.imagePullSecrets == b.imagePullSecrets
+    }
 
     package init(initContainers: [Container] = [], containers: [Container], volumes: [Volume] = [],
                  automountServiceAccountToken: Bool? = nil, enableServiceLinks: Bool? = nil,
@@ -82,6 +98,10 @@ package struct PodSpec: Equatable, Sendable {
 
     package var yaml: YAMLNode {
         .mapping(YAMLMapping([
+            ("serviceAccountName", serviceAccountName.map { YAMLNode.string($0) }),
+            ("priorityClassName", priorityClassName.map { YAMLNode.string($0) }),
+            ("nodeSelector", nodeSelector.isEmpty ? nil : .mapping(YAMLMapping(nodeSelector.map { ($0.0, YAMLNode.string($0.1)) }))),
+            ("imagePullSecrets", imagePullSecrets.isEmpty ? nil : .sequence(imagePullSecrets.map { .mapping(YAMLMapping([("name", YAMLNode.string($0))])) })),
             ("automountServiceAccountToken", automountServiceAccountToken.map(YAMLNode.bool)),
             ("enableServiceLinks", enableServiceLinks.map(YAMLNode.bool)),
             ("securityContext", securityContext?.yaml),
