@@ -89,7 +89,7 @@ package enum DockerBackend: Backend {
             }
         }
         if let cpu = container.resources.cpuMillis {
-            runOptions += ["--cpus", cpusText(cpu)]
+            runOptions += ["--cpus", Quantities.cpus(cpu)]
         }
         if let mem = container.resources.memoryBytes {
             runOptions += ["--memory", String(mem)]
@@ -166,16 +166,6 @@ package enum DockerBackend: Backend {
             diagnostics.error(DockerDiagnostics.templateRender, "\(error)", at: location)
             return nil
         }
-    }
-
-    /// `2000` millicores → `2`, `500` → `0.5`.
-    static func cpusText(_ millis: Int) -> String {
-        let whole = millis / 1000, frac = millis % 1000
-        guard frac != 0 else { return String(whole) }
-        var f = String(frac)
-        f = String(repeating: "0", count: 3 - f.count) + f
-        while f.hasSuffix("0") { f.removeLast() }
-        return "\(whole).\(f)"
     }
 
     static func trimSlashes(_ s: String) -> String {

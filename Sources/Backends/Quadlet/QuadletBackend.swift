@@ -188,7 +188,7 @@ package enum QuadletBackend: Backend {
 
         // Resources and raw flags.
         var podmanArgs: [String] = []
-        if let cpu = container.resources.cpuMillis { podmanArgs.append("--cpus=\(cpusText(cpu))") }
+        if let cpu = container.resources.cpuMillis { podmanArgs.append("--cpus=\(Quantities.cpus(cpu))") }
         if let mem = container.resources.memoryBytes { podmanArgs.append("--memory=\(mem)") }
         if container.resources.minReplicas != nil || container.resources.maxReplicas != nil {
             diagnostics.warning(QuadletDiagnostics.replicasIgnored,
@@ -298,15 +298,6 @@ package enum QuadletBackend: Backend {
         var h: UInt64 = 0xcbf29ce484222325
         for b in slug.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         return h
-    }
-
-    static func cpusText(_ millis: Int) -> String {
-        let whole = millis / 1000, frac = millis % 1000
-        guard frac != 0 else { return String(whole) }
-        var f = String(frac)
-        f = String(repeating: "0", count: 3 - f.count) + f
-        while f.hasSuffix("0") { f.removeLast() }
-        return "\(whole).\(f)"
     }
 
     /// `path` (from the context root) as seen from the folder `dir` (also from the root).
