@@ -110,7 +110,9 @@ struct DockerRunScriptTests {
             port = words.firstIndex(of: "port").flatMap { Int(words[$0 + 1]) } ?? 0
         }
 
-        deinit { process.terminate() }
+        /// SIGKILL: a child of the test process may inherit a mask that blocks SIGTERM.
+        /// Not waited for (Foundation's waitUntilExit can miss an exit, see Processes).
+        func stop() { kill(process.processIdentifier, SIGKILL) }
     }
 
     @Test("hostile params reach the engine byte for byte; secrets only through the engine's environment; start is idempotent")
@@ -125,6 +127,7 @@ struct DockerRunScriptTests {
         let state = dir + "/state"
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         let server = try HealthServer()
+        defer { server.stop() }
         #expect(server.port > 0)
         let env: [String: String?] = [
             "OPENRUN_ENGINE": engine, "STANDIN_STATE": state, "STANDIN_PORT": String(server.port),

@@ -41,9 +41,18 @@ enum Processes {
         var argv = (executable.contains("/") ? [executable] : ["/usr/bin/env", executable]) + arguments
         if let directory { argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory] + argv }
         let envp = env.map { "\($0.key)=\($0.value)" }
+        // The child starts with no blocked signals (the test process's threads block some, and a
+        // child inheriting that mask would ignore SIGTERM).
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
         let rc = withCStrings(argv) { cargv in
-            withCStrings(envp) { cenv in posix_spawn(&pid, argv[0], &actions, nil, cargv, cenv) }
+            withCStrings(envp) { cenv in posix_spawn(&pid, argv[0], &actions, &attr, cargv, cenv) }
         }
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
         guard rc == 0 else {
