@@ -12,7 +12,7 @@ struct KubernetesEmitTests {
     static let here = SourceLocation(file: "app.star", line: 7, column: 3)
 
     /// The busybox `container` case with a secret param and a cl_secret file that uses it.
-    static func secretFileApp(template: String = "password={{ .params.db_password }}\nname={{ .params.app_name }}\n") throws -> AppIR {
+    static func secretFileApp(template: String = "db_pass={{ .params.db_password }}\nname={{ .params.app_name }}\n") throws -> AppIR {
         var ir = try GoldenIR.load("container")
         ir.container!.env.insert(EnvVar(name: "db_password", value: EnvValue([.secret(SecretReference(provider: nil, key: "DB_PASSWORD"))]),
                                         origin: .param, location: here), at: 0)
@@ -159,7 +159,7 @@ struct KubernetesEmitTests {
         let pod = try #require(model?.deployment?.template.spec)
         let initContainer = try #require(pod.initContainers.first)
         #expect(initContainer.image == "docker.io/library/busybox:1.36")
-        #expect(initContainer.command == ["/bin/sh", "-c", "set -eu\nprintf '%s' password= \"$OPENRUN_SECRET_DB_PASSWORD\" '\nname=Busybox\n' > /openrun/secret-files/config-tmpl-0badf00d\n"])
+        #expect(initContainer.command == ["/bin/sh", "-c", "set -eu\nprintf '%s' db_pass= \"$OPENRUN_SECRET_DB_PASSWORD\" '\nname=Busybox\n' > /openrun/secret-files/config-tmpl-0badf00d\n"])
         #expect(initContainer.env == [EnvVarSpec(name: "OPENRUN_SECRET_DB_PASSWORD", source: .secretKeyRef(name: "app-secrets", key: "DB_PASSWORD"))])
         #expect(pod.volumes.last == Volume(name: "openrun-secret-files", source: .emptyDir(medium: nil)))
         #expect(pod.containers[0].volumeMounts.last == VolumeMount(name: "openrun-secret-files", mountPath: "/etc/app/config.txt",
