@@ -338,8 +338,7 @@ enum RunScript {
         let hasRun = container.run != nil
         let directPath = plan.routes.first(where: { $0.upstream == .container }).map { $0.stripApp ? "/" : (plan.app.path == "/" ? "/" : plan.app.path + "/") } ?? "/"
         var s = "\nwait_healthy() {\n"
-        if let w = container.waitHealthy {
-            _ = w
+        if container.waitHealthy != nil {
             s += #"""
               deadline=$(( $(date +%s) + health_timeout ))
               port=''

@@ -10,6 +10,17 @@ package final class AppStarHost {
     /// Starlark call depth allowed in app.star (AppCompiler runs on a 512 MiB stack).
     static let maxDepth = 1_000
 
+    /// A thread for a host file (app.star, params.star, an apply file): the step
+    /// budget, the recursion limit and stack budget every host uses, `print` routed.
+    static func makeThread(maxSteps: Int, print: @escaping (String) -> Void) -> Starlark.Thread {
+        let thread = Starlark.Thread()
+        thread.maxSteps = maxSteps
+        thread.maxDepth = maxDepth
+        thread.stackBudget = 256 << 20
+        thread.print = { _, line in print(line) }
+        return thread
+    }
+
     let params: [ParamIR]
     let appURL: String
     let branch: String?
@@ -55,12 +66,7 @@ package final class AppStarHost {
     }
 
     func makeThread(maxSteps: Int) -> Starlark.Thread {
-        let thread = Starlark.Thread()
-        thread.maxSteps = maxSteps
-        thread.maxDepth = Self.maxDepth
-        thread.stackBudget = 256 << 20
-        let printHandler = self.printHandler
-        thread.print = { _, line in printHandler(line) }
+        let thread = Self.makeThread(maxSteps: maxSteps, print: printHandler)
         thread.load = { [unowned self] module, from in try self.load(module, from: from, maxSteps: maxSteps) }
         return thread
     }

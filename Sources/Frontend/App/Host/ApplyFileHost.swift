@@ -56,11 +56,7 @@ package enum ApplyFileHost {
             entries.append(e)
             return .none
         }
-        let thread = Starlark.Thread()
-        thread.maxSteps = maxSteps
-        thread.maxDepth = AppStarHost.maxDepth
-        thread.stackBudget = 256 << 20
-        thread.print = { _, line in print(line) }
+        let thread = AppStarHost.makeThread(maxSteps: maxSteps, print: print)
         thread.load = { module, _ in throw Starlark.EvalError("load(\"\(module)\") is not allowed in an apply file") }
         do {
             _ = try thread.exec(filename: file, source: source, predeclared: ["app": .builtin(appFn)], options: .core)

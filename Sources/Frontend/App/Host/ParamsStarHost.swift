@@ -65,11 +65,7 @@ package enum ParamsStarHost {
             "PASSWORD": .str("password"), "TEXTAREA": .str("textarea"), "FILE": .str("file"), "COMBO": .str("combo"),
         ]
         for t in ParamIR.ParamType.allCases { predeclared[t.rawValue] = .str(t.rawValue) }
-        let thread = Starlark.Thread()
-        thread.maxSteps = maxSteps
-        thread.maxDepth = AppStarHost.maxDepth
-        thread.stackBudget = 256 << 20
-        thread.print = { _, line in print(line) }
+        let thread = AppStarHost.makeThread(maxSteps: maxSteps, print: print)
         thread.load = { module, _ in throw Starlark.EvalError("load(\"\(module)\") is not allowed in params.star") }
         do {
             _ = try thread.exec(filename: file, source: source, predeclared: predeclared, options: .core)
