@@ -323,6 +323,107 @@ import Testing
         await f.close()
     }
 
+    @Test func pipelinedRequestsAreAnsweredInOrderOnOneConnection() async throws {
+        let f = try await Fixture.make()
+        let c = try await RawConnection(group: f.group, port: f.port)
+        try await c.send("GET /app/echo/1 HTTP/1.1\r\nHost: a\r\n\r\nGET /app/slow/50 HTTP/1.1\r\nHost: a\r\n\r\n"
+                         + "GET /app/echo/3 HTTP/1.1\r\nHost: a\r\n\r\n")
+        let r1 = try await c.response()
+        let r2 = try await c.response()
+        let r3 = try await c.response()
+        #expect(Self.echoed(r1.body).requestLine == "GET /echo/1")
+        #expect(r2.body == "slow")
+        #expect(Self.echoed(r3.body).requestLine == "GET /echo/3")
+        await c.close()
+        await f.close()
+    }
+
+    @Test func chunkedRequestBodiesAreForwardedAsTheyCameAndEndWhereTheyEnd() async throws {
+        let f = try await Fixture.make()
+        let c = try await RawConnection(group: f.group, port: f.port)
+        // A request smuggled after the terminating chunk is a request of its own, routed on its own.
+        try await c.send("POST /app/count HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         + "3;ext=1\r\nabc\r\n4\r\ndefg\r\n0\r\nX-Trailer: 1\r\n\r\n"
+                         + "GET /nowhere HTTP/1.1\r\nHost: a\r\n\r\n")
+        let counted = try await c.response()
+        #expect(counted.status == 200)
+        #expect(counted.body == "7")
+        let next = try await c.response()
+        #expect(next.status == 404)
+        await c.close()
+        await f.close()
+    }
+
+    @Test func anHTTP10ClientGetsHTTP10AnswersAndKeepAliveOnlyWhenAsked() async throws {
+        let f = try await Fixture.make()
+        let c = try await RawConnection(group: f.group, port: f.port)
+        try await c.send("GET /app/echo HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\n\r\n")
+        let kept = try await c.response()
+        #expect(kept.status == 200)
+        #expect(kept.header("connection")?.lowercased() == "keep-alive")
+        #expect(c.text.isEmpty && !c.isClosed)
+        // A chunked upstream body reaches an HTTP/1.0 client as plain data, ended by closing.
+        try await c.send("GET /app/drip/3 HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\n\r\n")
+        let dripped = try await c.wait { _ in false }
+        #expect(c.isClosed)
+        #expect(dripped.hasPrefix("HTTP/1.0 200"))
+        #expect(!dripped.lowercased().contains("transfer-encoding"))
+        #expect(dripped.hasSuffix("\r\n\r\nchunk0\nchunk1\nchunk2\n"))
+        await c.close()
+        await f.close()
+    }
+
+    @Test func aCloseDelimitedBodyIsRechunkedSoTheClientConnectionStays() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let canned = try await CannedUpstream(group: group, response: "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close\n")
+        let f = try await Fixture.make(extraRoutes: { _, _ in
+            [ProxyRoute(appName: "cgi", appPath: "/cgi", target: .url(UpstreamURL("http://127.0.0.1:\(canned.port)")!))]
+        })
+        let c = try await RawConnection(group: f.group, port: f.port)
+        for _ in 0..<2 {
+            try await c.send("GET /cgi/x HTTP/1.1\r\nHost: a\r\n\r\n")
+            let r = try await c.response()
+            #expect(r.header("transfer-encoding") == "chunked")
+            #expect(r.body == "until close\n")
+        }
+        #expect(!c.isClosed)
+        await c.close()
+        await f.close()
+        await canned.close()
+        try await group.shutdownGracefully()
+    }
+
+    @Test(arguments: [
+        ("GET /app/echo HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n", 400),
+        ("GET /app/echo HTTP/1.1\r\nHost : a\r\n\r\n", 400),
+        ("GET /app/echo HTTP/1.1\nHost: a\n\n", 400),
+        ("GET /app/echo HTTP/2.0\r\nHost: a\r\n\r\n", 505),
+        ("POST /app/count HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
+        ("POST /app/count HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\nabcde", 400),
+    ])
+    func malformedRequestsAreRefusedAndTheConnectionClosed(request: String, status: Int) async throws {
+        let f = try await Fixture.make()
+        let c = try await RawConnection(group: f.group, port: f.port)
+        try await c.send(request)
+        let r = try await c.response()
+        #expect(r.status == status)
+        #expect(r.header("connection") == "close")
+        _ = try await c.wait { _ in false }
+        #expect(c.isClosed)
+        await c.close()
+        await f.close()
+    }
+
+    @Test func anAbsoluteFormTargetIsRoutedByItsAuthority() async throws {
+        let f = try await Fixture.make()
+        let c = try await RawConnection(group: f.group, port: f.port)
+        try await c.send("GET http://elsewhere:25222/app/echo?q HTTP/1.1\r\nHost: ignored\r\n\r\n")
+        let r = try await c.response()
+        #expect(Self.echoed(r.body).requestLine == "GET /echo?q")
+        await c.close()
+        await f.close()
+    }
+
     @Test func healthAndMetricsEndpoints() async throws {
         let f = try await Fixture.make()
         #expect(try await f.get("/_openrun/health").status == 200)

@@ -12,8 +12,8 @@ package final class RuntimeMetrics: Sendable {
     private let openConnections: Meter
     private let acceptedConnections: CoreMetrics.Counter
 
-    /// Counters and histograms of one app.
-    package struct AppMetrics: Sendable {
+    /// Counters and histograms of one app (a class: handlers keep a reference, not nine).
+    package final class AppMetrics: Sendable {
         package let coldStarts: CoreMetrics.Counter
         package let startFailures: CoreMetrics.Counter
         package let startDuration: CoreMetrics.Timer
@@ -25,6 +25,20 @@ package final class RuntimeMetrics: Sendable {
         package let up: CoreMetrics.Gauge
         /// Finished requests by status.
         package let requests: RequestCounters
+
+        init(coldStarts: CoreMetrics.Counter, startFailures: CoreMetrics.Counter, startDuration: CoreMetrics.Timer,
+             coldWait: CoreMetrics.Timer, bytesIn: CoreMetrics.Counter, bytesOut: CoreMetrics.Counter,
+             idleStops: CoreMetrics.Counter, up: CoreMetrics.Gauge, requests: RequestCounters) {
+            self.coldStarts = coldStarts
+            self.startFailures = startFailures
+            self.startDuration = startDuration
+            self.coldWait = coldWait
+            self.bytesIn = bytesIn
+            self.bytesOut = bytesOut
+            self.idleStops = idleStops
+            self.up = up
+            self.requests = requests
+        }
     }
 
     /// `openrun_requests_total{app,status}`, one counter per status seen, created on first use.

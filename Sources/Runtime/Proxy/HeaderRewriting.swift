@@ -1,119 +1,187 @@
+import NIOCore
 import NIOHTTP1
 
-/// The header rules of the proxy, as pure functions over `HTTPHeaders`.
+/// The header rules of the proxy: heads are written byte by byte from the parsed head, copying the
+/// fields that pass as they came.
 enum HeaderRewriting {
-    /// Hop-by-hop headers (RFC 9110 §7.6.1) never forwarded as they are.
-    static let hopByHop: [String] = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade"]
-    /// Client-sent forwarding headers: dropped, then set by openrun.
-    static let forwarding: [String] = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-prefix",
-                                       "x-real-ip", "forwarded"]
-
-    /// Why a request head cannot be forwarded safely.
-    enum Rejection: Equatable {
-        case ambiguousFraming(String)
-        case headersTooLarge
-    }
-
-    /// Ambiguous framing and header bounds (the decoder bounds them too; this is the proxy's own rule).
-    /// One pass over the headers, no allocation in the common case.
-    static func check(_ head: HTTPRequestHead, maxCount: Int, maxBytes: Int) -> Rejection? {
-        if head.headers.count > maxCount { return .headersTooLarge }
-        var bytes = 0
-        var length: Substring?
-        var lengthsDiffer = false
-        var hasTransferEncoding = false
-        for (n, v) in head.headers {
-            bytes += n.utf8.count + v.utf8.count + 4
-            if n.utf8.count == 14 && n.lowercased() == "content-length" {
-                for part in v.split(separator: ",") {
-                    let t = part.trimmingCharacters(in: .whitespaces)[...]
-                    if let l = length, l != t { lengthsDiffer = true }
-                    length = t
-                }
-            } else if n.utf8.count == 17 && n.lowercased() == "transfer-encoding" {
-                hasTransferEncoding = true
-            }
-        }
-        if bytes > maxBytes { return .headersTooLarge }
-        if length != nil && hasTransferEncoding {
-            return .ambiguousFraming("Content-Length together with Transfer-Encoding")
-        }
-        if lengthsDiffer { return .ambiguousFraming("differing Content-Length values") }
+    /// Ambiguous framing and a body that cannot be delimited: the request is refused (400).
+    static func framingProblem(ofRequest head: HTTPHead) -> String? {
+        if head.contentLength != nil && head.hasTransferEncoding { return "Content-Length together with Transfer-Encoding" }
+        if head.contentLengthsDiffer { return "differing Content-Length values" }
+        if head.contentLengthInvalid { return "invalid Content-Length" }
+        if head.hasTransferEncoding && !head.chunked { return "Transfer-Encoding without chunked last" }
+        if head.hasTransferEncoding && head.isHTTP10 { return "Transfer-Encoding in an HTTP/1.0 request" }
         return nil
     }
 
-    /// Removes the Connection header, every header it names, and the other hop-by-hop headers.
-    static func removeHopByHop(_ headers: inout HTTPHeaders, keepUpgrade: Bool) {
-        for token in headers[canonicalForm: "connection"] {
-            let name = token.lowercased()
-            if keepUpgrade && name == "upgrade" { continue }
-            headers.remove(name: String(name))
-        }
-        for name in hopByHop where !(keepUpgrade && name == "upgrade") {
-            headers.remove(name: name)
-        }
+    /// How a request's body is delimited (after `framingProblem` passed).
+    static func requestFraming(_ head: HTTPHead) -> BodyFramer {
+        if head.chunked { return .chunked(ChunkedScanner()) }
+        if let n = head.contentLength, n > 0 { return .length(n) }
+        return .none
     }
 
-    /// The request as the upstream sees it: one pass over the client's headers, dropping hop-by-hop
-    /// ones (and those `Connection` names) and client-sent forwarding headers, then openrun's own.
-    static func upstreamRequest(_ head: HTTPRequestHead, uri: String, clientIP: String?, strippedPrefix: String,
-                                hostHeader: String, isUpgrade: Bool) -> HTTPRequestHead {
-        var named: [String] = []
-        var clientHost: String?
-        for (n, v) in head.headers {
-            let lower = n.lowercased()
-            if lower == "connection" {
-                for token in v.split(separator: ",") {
-                    named.append(token.trimmingCharacters(in: .whitespaces).lowercased())
-                }
-            } else if lower == "host" && clientHost == nil {
-                clientHost = v
+    /// How a response's body is delimited (RFC 9112 §6.3), or why it cannot be forwarded.
+    static func responseFraming(_ head: HTTPHead, requestMethod: String) throws(HTTPHeadError) -> BodyFramer {
+        if requestMethod == "HEAD" || head.status < 200 || head.status == 204 || head.status == 304 { return .none }
+        if head.hasTransferEncoding { return head.chunked ? .chunked(ChunkedScanner()) : .untilClose }
+        if head.contentLengthsDiffer || head.contentLengthInvalid { throw .malformed("invalid Content-Length") }
+        if let n = head.contentLength { return n == 0 ? .none : .length(n) }
+        return .untilClose
+    }
+
+    /// The request as the upstream sees it: the start line with `uri`, `Host`, the client's fields
+    /// without hop-by-hop ones (and those `Connection` names) and without client-sent forwarding
+    /// headers, then openrun's forwarding headers.
+    static func writeUpstreamRequest(_ head: HTTPHead, uri: String, hostHeader: String, clientIP: String?,
+                                     strippedPrefix: String, isUpgrade: Bool, into out: inout ByteBuffer) {
+        out.writeString(head.method)
+        out.writeStaticString(" ")
+        out.writeString(uri)
+        out.writeStaticString(" HTTP/1.1\r\nhost: ")
+        out.writeString(hostHeader)
+        out.writeStaticString("\r\n")
+        let base = head.bytes.readerIndex
+        for f in head.fields {
+            switch f.kind {
+            case .host: continue
+            case .upgrade where isUpgrade: break
+            default:
+                if f.kind.isForwarding || f.kind.isHopByHop || f.namedByConnection { continue }
             }
-        }
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + 6)
-        headers.add(name: "host", value: hostHeader)
-        for (n, v) in head.headers {
-            let lower = n.lowercased()
-            if lower == "host" || forwarding.contains(lower) { continue }
-            if hopByHop.contains(lower) && !(isUpgrade && lower == "upgrade") { continue }
-            if !named.isEmpty && named.contains(lower) && !(isUpgrade && lower == "upgrade") { continue }
-            headers.add(name: n, value: v)
+            copyField(f, of: head, base: base, into: &out)
         }
         if let ip = clientIP {
-            headers.add(name: "x-forwarded-for", value: ip)
-            headers.add(name: "x-real-ip", value: ip)
+            out.writeStaticString("x-forwarded-for: ")
+            out.writeString(ip)
+            out.writeStaticString("\r\nx-real-ip: ")
+            out.writeString(ip)
+            out.writeStaticString("\r\n")
         }
-        if let h = clientHost { headers.add(name: "x-forwarded-host", value: h) }
-        headers.add(name: "x-forwarded-proto", value: "http")
-        if !strippedPrefix.isEmpty { headers.add(name: "x-forwarded-prefix", value: strippedPrefix) }
-        if isUpgrade { headers.add(name: "connection", value: "upgrade") }
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
+        if let h = head.host {
+            out.writeStaticString("x-forwarded-host: ")
+            out.writeString(h)
+            out.writeStaticString("\r\n")
+        }
+        out.writeStaticString("x-forwarded-proto: http\r\n")
+        if !strippedPrefix.isEmpty {
+            out.writeStaticString("x-forwarded-prefix: ")
+            out.writeString(strippedPrefix)
+            out.writeStaticString("\r\n")
+        }
+        if isUpgrade { out.writeStaticString("connection: upgrade\r\n") }
+        out.writeStaticString("\r\n")
     }
 
-    /// The response as the client sees it: hop-by-hop headers (and those `Connection` names) and
-    /// Transfer-Encoding dropped (the encoder frames the body again).
-    static func clientResponseHeaders(_ upstream: HTTPHeaders) -> HTTPHeaders {
-        var named: [String] = []
-        var any = false
-        for (n, v) in upstream {
-            let lower = n.lowercased()
-            if lower == "connection" {
-                for token in v.split(separator: ",") {
-                    named.append(token.trimmingCharacters(in: .whitespaces).lowercased())
+    /// What the client's response head adds or changes.
+    struct ResponseAdditions {
+        /// `response_headers` of the route: replace fields of the same name.
+        var replacing: [(name: String, value: String)] = []
+        /// A rewritten Location (replaces the upstream's).
+        var location: String?
+        /// Cold-start headers.
+        var coldStartMilliseconds: Double?
+        /// The body is re-framed as chunked (a close-delimited upstream body to an HTTP/1.1 client).
+        var chunked = false
+        /// Drop the upstream's Transfer-Encoding (chunk data only, to an HTTP/1.0 client).
+        var dropTransferEncoding = false
+        var connection: ConnectionHeader = .none
+
+        enum ConnectionHeader { case none, close, keepAlive, upgrade }
+    }
+
+    /// The response as the client sees it: the upstream's status line in the client's version, its
+    /// fields without hop-by-hop ones (and those `Connection` names), then openrun's additions.
+    static func writeClientResponse(_ head: HTTPHead, clientMinorVersion: Int, keepUpgrade: Bool,
+                                    additions a: ResponseAdditions, into out: inout ByteBuffer) {
+        out.writeStaticString(clientMinorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        let base = head.bytes.readerIndex
+        // Status code and reason, as the upstream sent them.
+        out.writeInteger(UInt8(0x30 + head.status / 100))
+        out.writeInteger(UInt8(0x30 + head.status / 10 % 10))
+        out.writeInteger(UInt8(0x30 + head.status % 10))
+        out.writeStaticString(" ")
+        if !head.reasonRange.isEmpty, var reason = head.bytes.getSlice(at: base + head.reasonRange.lowerBound,
+                                                                       length: head.reasonRange.count) {
+            out.writeBuffer(&reason)
+        }
+        out.writeStaticString("\r\n")
+        let replacing = a.replacing.map { Array($0.name.lowercased().utf8) }
+        head.bytes.withUnsafeReadableBytes { raw in
+            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            for f in head.fields {
+                switch f.kind {
+                case .upgrade where keepUpgrade: break
+                case .location where a.location != nil: continue
+                case .transferEncoding where a.dropTransferEncoding || a.chunked: continue
+                default:
+                    if f.kind.isHopByHop || f.namedByConnection { continue }
                 }
+                if !replacing.isEmpty && replacing.contains(where: {
+                    HTTPBytes.equalsLowercased(p + Int(f.nameStart), Int(f.nameLength), $0)
+                }) { continue }
+                // The field as it came, `name: value`, in one copy.
+                out.writeBytes(UnsafeRawBufferPointer(start: p + Int(f.nameStart), count: f.lineRange.count))
+                out.writeStaticString("\r\n")
             }
-            if lower == "transfer-encoding" || hopByHop.contains(lower) { any = true }
         }
-        guard any || !named.isEmpty else { return upstream }
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(upstream.count)
-        for (n, v) in upstream {
-            let lower = n.lowercased()
-            if lower == "transfer-encoding" || hopByHop.contains(lower) || named.contains(lower) { continue }
-            headers.add(name: n, value: v)
+        writeAdditions(a, into: &out)
+        out.writeStaticString("\r\n")
+    }
+
+    /// A response made by openrun itself.
+    static func writeLocalResponse(status: HTTPResponseStatus, clientMinorVersion: Int, contentType: String,
+                                   contentLength: Int, extraHeaders: [(String, String)], additions: ResponseAdditions,
+                                   into out: inout ByteBuffer) {
+        out.writeStaticString(clientMinorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        out.writeString(String(status.code))
+        out.writeStaticString(" ")
+        out.writeString(status.reasonPhrase)
+        out.writeStaticString("\r\ncontent-type: ")
+        out.writeString(contentType)
+        out.writeStaticString("\r\ncontent-length: ")
+        out.writeString(String(contentLength))
+        out.writeStaticString("\r\n")
+        for (n, v) in extraHeaders { writeField(n, v, into: &out) }
+        writeAdditions(additions, into: &out)
+        out.writeStaticString("\r\n")
+    }
+
+    private static func writeAdditions(_ a: ResponseAdditions, into out: inout ByteBuffer) {
+        for h in a.replacing { writeField(h.name, h.value, into: &out) }
+        if let l = a.location { writeField("location", l, into: &out) }
+        if let ms = a.coldStartMilliseconds {
+            out.writeStaticString("x-openrun-cold-start: true\r\nserver-timing: openrun-start;dur=")
+            out.writeString("\(ms)")
+            out.writeStaticString(";desc=\"cold start\"\r\n")
         }
-        return headers
+        if a.chunked { out.writeStaticString("transfer-encoding: chunked\r\n") }
+        switch a.connection {
+        case .none: break
+        case .close: out.writeStaticString("connection: close\r\n")
+        case .keepAlive: out.writeStaticString("connection: keep-alive\r\n")
+        case .upgrade: out.writeStaticString("connection: upgrade\r\n")
+        }
+    }
+
+    /// `name: value` with CR, LF and NUL (never valid in a field) replaced by spaces.
+    private static func writeField(_ name: String, _ value: String, into out: inout ByteBuffer) {
+        out.writeString(name)
+        out.writeStaticString(": ")
+        if value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) {
+            out.writeBytes(value.utf8.map { $0 == 0x0D || $0 == 0x0A || $0 == 0 ? 0x20 : $0 })
+        } else {
+            out.writeString(value)
+        }
+        out.writeStaticString("\r\n")
+    }
+
+    private static func copyField(_ f: HeaderField, of head: HTTPHead, base: Int, into out: inout ByteBuffer) {
+        let range = f.lineRange
+        if var line = head.bytes.getSlice(at: base + range.lowerBound, length: range.count) {
+            out.writeBuffer(&line)
+        }
+        out.writeStaticString("\r\n")
     }
 
     /// An absolute Location naming the upstream (or any loopback host) becomes the public URL with

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 /// One routed path prefix: which app or URL serves it and how requests are rewritten.
 package struct ProxyRoute: Sendable {
     /// Where requests go.
@@ -60,22 +65,22 @@ package struct ProxyRoute: Sendable {
         var rest = Substring(path)
         var stripped = ""
         if stripApp && !appPath.isEmpty && Self.hasPathPrefix(rest, appPath) {
-            rest = rest.dropFirst(appPath.count)
+            rest = Substring(rest.utf8.dropFirst(appPath.utf8.count))
             stripped = appPath
         }
         if !stripPath.isEmpty && Self.hasPathPrefix(rest, stripPath) {
-            rest = rest.dropFirst(stripPath.count)
+            rest = Substring(rest.utf8.dropFirst(stripPath.utf8.count))
             stripped += stripPath
         }
-        if rest.isEmpty || rest.first == "?" { return ("/" + rest, stripped) }
+        if rest.isEmpty || rest.utf8.first == UInt8(ascii: "?") { return ("/" + rest, stripped) }
         return (String(rest), stripped)
     }
 
     /// `prefix` matches `path` at a segment boundary (`/a` matches `/a`, `/a/b`, `/a?x`, not `/ab`).
     static func hasPathPrefix(_ path: Substring, _ prefix: String) -> Bool {
-        guard path.hasPrefix(prefix) else { return false }
-        let next = path.dropFirst(prefix.count).first
-        return next == nil || next == "/" || next == "?"
+        guard path.utf8.starts(with: prefix.utf8) else { return false }
+        let next = path.utf8.dropFirst(prefix.utf8.count).first
+        return next == nil || next == UInt8(ascii: "/") || next == UInt8(ascii: "?")
     }
 }
 
@@ -106,31 +111,57 @@ package struct UpstreamURL: Sendable, Hashable {
 
 /// Routes by host, then longest path prefix.
 package struct RouteTable: Sendable {
-    package private(set) var routes: [ProxyRoute]
-    /// `routes[i].matchPrefix`, computed once.
-    private let prefixes: [String]
+    /// A route with what matching it needs, computed once; handlers keep a reference to it.
+    final class Entry: Sendable {
+        let route: ProxyRoute
+        /// `route.matchPrefix` as bytes.
+        let prefix: [UInt8]
+        let host: [UInt8]?
+
+        init(_ route: ProxyRoute) {
+            self.route = route
+            self.prefix = Array(route.matchPrefix.utf8)
+            self.host = route.host.map { Array($0.utf8) }
+        }
+    }
+
+    package var routes: [ProxyRoute] { entries.map(\.route) }
+    let entries: [Entry]
     private let anyHost: Bool
 
     package init(_ routes: [ProxyRoute]) {
         // Host-specific routes first, then longest prefix first: the first match wins.
-        self.routes = routes.sorted { a, b in
+        let sorted = routes.sorted { a, b in
             if (a.host != nil) != (b.host != nil) { return a.host != nil }
             return a.matchPrefix.count > b.matchPrefix.count
         }
-        self.prefixes = self.routes.map(\.matchPrefix)
-        self.anyHost = self.routes.allSatisfy { $0.host == nil }
+        self.entries = sorted.map(Entry.init)
+        self.anyHost = sorted.allSatisfy { $0.host == nil }
     }
 
     /// The route for a request, by its Host header (port ignored) and path.
-    package func route(host: String?, path: String) -> ProxyRoute? {
-        let h = anyHost ? nil : host.map(Self.hostWithoutPort)
-        let p = Substring(path)
-        for (i, r) in routes.enumerated() {
-            if let rh = r.host, rh != h { continue }
-            let prefix = prefixes[i]
-            if prefix.isEmpty || ProxyRoute.hasPathPrefix(p, prefix) { return r }
+    package func route(host: String?, path: String) -> ProxyRoute? { entry(host: host, path: path)?.route }
+
+    /// The entry of the route for a request (bytes compared, no String work per route).
+    func entry(host: String?, path: String) -> Entry? {
+        let h = anyHost ? nil : host.map { Array(Self.hostWithoutPort($0).utf8) }
+        var path = path
+        return path.withUTF8 { p in
+            for e in entries {
+                if let rh = e.host, rh != h { continue }
+                if e.prefix.isEmpty || Self.hasPathPrefix(p, e.prefix) { return e }
+            }
+            return nil
         }
-        return nil
+    }
+
+    /// `prefix` matches `path` at a segment boundary (`/a` matches `/a`, `/a/b`, `/a?x`, not `/ab`).
+    static func hasPathPrefix(_ path: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
+        let n = prefix.count
+        guard path.count >= n else { return false }
+        let equal = prefix.withUnsafeBufferPointer { q in memcmp(path.baseAddress!, q.baseAddress!, n) == 0 }
+        guard equal else { return false }
+        return path.count == n || path[n] == UInt8(ascii: "/") || path[n] == UInt8(ascii: "?")
     }
 
     static func hostWithoutPort(_ host: String) -> String {

@@ -1,7 +1,6 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// The reverse proxy: listens, routes requests to apps and URLs, and shuts down gracefully.
@@ -25,11 +24,6 @@ package final class ProxyServer: Sendable {
     package func start() async throws -> Int {
         let shared = self.shared
         let connections = self.connections
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderListSize = shared.configuration.maxHeaderBytes
-        limits.maxHeaderFieldSize = shared.configuration.maxHeaderBytes
-        limits.maxHeaderFieldCount = shared.configuration.maxHeaderCount
-        let decoderLimits = limits
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -37,10 +31,6 @@ package final class ProxyServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true, withErrorHandling: false,
-                        withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
-                        withDecoderLimitConfiguration: decoderLimits)
                     try channel.pipeline.syncOperations.addHandler(ProxyServerHandler(shared: shared))
                     let id = ObjectIdentifier(channel)
                     connections.withLockedValue { $0[id] = channel }
@@ -58,7 +48,7 @@ package final class ProxyServer: Sendable {
     }
 
     /// Requests between head and end right now.
-    package var inFlightRequests: Int { shared.inFlight.withLockedValue { $0 } }
+    package var inFlightRequests: Int { shared.inFlight.load(ordering: .relaxed) }
     package var openConnections: Int { connections.withLockedValue { $0.count } }
 
     /// Stops accepting, lets requests in flight finish within `grace`, closes every connection,

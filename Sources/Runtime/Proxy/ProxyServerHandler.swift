@@ -3,18 +3,20 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// One client connection: routes each request, waits for its app's lease, forwards it to a
-/// pooled upstream connection on the same event loop and streams the response back, with
-/// backpressure both ways. An upgrade (101) turns the connection into a byte splice.
-final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, UpstreamDelegate {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+/// One client connection, the only handler of its pipeline: finds each request head in the bytes
+/// (strict HTTP/1 parsing, see `HTTPHead`), routes it, waits for its app's lease, writes the
+/// rewritten head to a pooled upstream connection on the same event loop and then forwards body
+/// bytes as they came, both ways, with backpressure. Nothing is decoded and re-encoded but the
+/// heads. An upgrade (101) turns both connections into a byte tunnel.
+final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// One request/response exchange.
     final class Exchange {
-        let request: HTTPRequestHead
-        let route: ProxyRoute?
+        let head: HTTPHead
+        let entry: RouteTable.Entry?
         let clientKeepAlive: Bool
         let isUpgrade: Bool
         let strippedPrefix: String
@@ -25,36 +27,67 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
         var upstream: UpstreamHandler?
         var upstreamReused = false
         var retried = false
-        /// Request parts received before the upstream connection was ready.
-        var pending: [HTTPClientRequestPart] = []
+        /// Body bytes received before the upstream connection was ready.
+        var pending: [ByteBuffer] = []
         var requestEnded = false
         var requestHasBody = false
         var headSent = false
         var responseStarted = false
         var responseEnded = false
+        /// A close-delimited upstream body goes to the client as chunks.
+        var rechunk = false
+        /// The client connection closes after this response.
+        var closeAfterResponse = false
         var status = 0
         var bytesOut = 0
         var bytesIn = 0
 
-        init(request: HTTPRequestHead, route: ProxyRoute?, isUpgrade: Bool, strippedPrefix: String, upstreamURI: String) {
-            self.request = request
-            self.route = route
-            self.clientKeepAlive = request.isKeepAlive
+        init(head: HTTPHead, route: RouteTable.Entry?, isUpgrade: Bool, strippedPrefix: String, upstreamURI: String) {
+            self.head = head
+            self.entry = route
+            self.clientKeepAlive = head.keepAlive
             self.isUpgrade = isUpgrade
             self.strippedPrefix = strippedPrefix
             self.upstreamURI = upstreamURI
         }
 
-        var appName: String { route?.appName ?? "-" }
+        var route: ProxyRoute? { entry?.route }
+        var appName: String { entry?.route.appName ?? "-" }
+        var isHTTP10: Bool { head.isHTTP10 }
+    }
+
+    private enum Phase {
+        /// Waiting for (or holding) the next request head.
+        case head
+        /// Forwarding (or draining) the current request's body.
+        case body
+        /// After a 101: bytes pass both ways.
+        case tunnel
+        /// The connection is closing; whatever arrives is dropped.
+        case closing
     }
 
     private let shared: ProxyShared
     private var context: ChannelHandlerContext?
     private var exchange: Exchange?
+    private var phase = Phase.head
+    /// Bytes read and not yet taken by a head or a body.
+    private var inbound: ByteBuffer?
+    private var scanner = HeadScanner()
+    private var requestFramer = BodyFramer.none
+    private var processing = false
+    private var reprocess = false
     private var waitingForUpstream = false
     private var upstreamUnwritable = false
+    /// A next request arrived while the current one is still being answered (pipelining).
+    private var pipelineHold = false
     private var pendingRead = false
     private var clientIP: String?
+    /// This connection's event loop's pool of upstream connections.
+    private var pool: UpstreamPool?
+    private var allocator = ByteBufferAllocator()
+    private var lastMetrics: (app: String, metrics: RuntimeMetrics.AppMetrics)?
+    private var tunnel: (upstream: UpstreamHandler, done: () -> Void)?
 
     init(shared: ProxyShared) {
         self.shared = shared
@@ -63,74 +96,189 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         clientIP = context.channel.remoteAddress?.ipAddress
+        pool = shared.pool(for: context.eventLoop)
+        allocator = context.channel.allocator
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-        // A read this handler withheld must not be lost when it leaves (after an upgrade).
-        if pendingRead {
-            pendingRead = false
-            context.read()
-        }
     }
 
     // MARK: - Client side
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            requestHead(head, context: context)
-        case .body(let body):
-            guard let ex = exchange, !ex.responseEnded || !ex.requestEnded else { return }
-            ex.requestHasBody = true
-            ex.bytesIn += body.readableBytes
-            if ex.responseEnded { return }  // draining the rest of a request already answered
-            forwardToUpstream(.body(.byteBuffer(body)), ex)
-        case .end(let trailers):
-            guard let ex = exchange else { return }
-            ex.requestEnded = true
-            if ex.responseEnded {
-                finishExchange(ex)
-                return
+        let buffer = unwrapInboundIn(data)
+        switch phase {
+        case .closing:
+            return
+        case .tunnel:
+            if let up = tunnel?.upstream {
+                up.write(buffer)
+                if !up.isWritable { setUpstreamUnwritable(true) }
             }
-            forwardToUpstream(.end(trailers), ex)
+            return
+        case .head, .body:
+            if inbound == nil || inbound!.readableBytes == 0 {
+                inbound = buffer
+            } else {
+                var b = buffer
+                inbound!.writeBuffer(&b)
+            }
+            processInbound()
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        exchange?.upstream?.flush()
+        if let up = tunnel?.upstream { up.flush() } else { exchange?.upstream?.flush() }
         context.fireChannelReadComplete()
     }
 
-    private func forwardToUpstream(_ part: HTTPClientRequestPart, _ ex: Exchange) {
+    /// Takes heads and bodies from `inbound` as far as it can; re-entrant calls only ask for another pass.
+    private func processInbound() {
+        if processing {
+            reprocess = true
+            return
+        }
+        processing = true
+        defer { processing = false }
+        repeat {
+            reprocess = false
+            step()
+        } while reprocess
+    }
+
+    private func step() {
+        while true {
+            switch phase {
+            case .closing:
+                inbound = nil
+                return
+            case .tunnel:
+                if let buf = inbound, buf.readableBytes > 0, let up = tunnel?.upstream {
+                    inbound = nil
+                    up.write(buf)
+                    up.flush()
+                }
+                return
+            case .head:
+                guard var buffer = inbound, buffer.readableBytes > 0 else { return }
+                if exchange != nil {
+                    // The next request waits until the current response is done.
+                    if !pipelineHold {
+                        pipelineHold = true
+                        resumeReadsIfAllowed()
+                    }
+                    return
+                }
+                inbound = nil
+                // Empty lines before a request line are ignored (RFC 9112 §2.2).
+                while buffer.readableBytes >= 2, buffer.getInteger(at: buffer.readerIndex, as: UInt16.self) == 0x0D0A {
+                    buffer.moveReaderIndex(forwardBy: 2)
+                }
+                switch scanner.scan(buffer) {
+                case .incomplete:
+                    inbound = buffer
+                    if buffer.readableBytes > shared.configuration.maxHeaderBytes {
+                        reject(.requestHeaderFieldsTooLarge, "request headers too large")
+                    }
+                    return
+                case .bareLineFeed:
+                    reject(.badRequest, "bad request: bare LF in the request head")
+                    return
+                case .complete(let length):
+                    let bytes = buffer.readSlice(length: length)!
+                    inbound = buffer
+                    scanner.reset()
+                    guard length <= shared.configuration.maxHeaderBytes else {
+                        reject(.requestHeaderFieldsTooLarge, "request headers too large")
+                        return
+                    }
+                    let head: HTTPHead
+                    do throws(HTTPHeadError) {
+                        head = try HTTPHead.parseRequest(bytes, maxFields: shared.configuration.maxHeaderCount)
+                    } catch {
+                        switch error {
+                        case .tooLarge: reject(.requestHeaderFieldsTooLarge, "request headers too large")
+                        case .unsupportedVersion: reject(.httpVersionNotSupported, "HTTP/1.0 and HTTP/1.1 only")
+                        case .malformed(let why): reject(.badRequest, "bad request: \(why)")
+                        }
+                        return
+                    }
+                    if let why = HeaderRewriting.framingProblem(ofRequest: head) {
+                        reject(.badRequest, "ambiguous request framing: \(why)")
+                        return
+                    }
+                    requestFramer = HeaderRewriting.requestFraming(head)
+                    phase = .body
+                    startExchange(head)
+                }
+            case .body:
+                guard let ex = exchange else {
+                    phase = .closing
+                    continue
+                }
+                var buffer = inbound ?? ByteBuffer()
+                inbound = nil
+                let done: Bool
+                do {
+                    done = try requestFramer.take(from: &buffer, dataOnly: false) { bodyPart($0, ex) }
+                } catch {
+                    if !ex.responseStarted {
+                        respond(ex, status: .badRequest, body: "bad request: \(error)\n", close: true)
+                    } else {
+                        context?.close(promise: nil)
+                    }
+                    phase = .closing
+                    return
+                }
+                if buffer.readableBytes > 0 { inbound = buffer }
+                guard done else { return }
+                if phase == .body { phase = .head }
+                ex.requestEnded = true
+                if ex.responseEnded { finishExchange(ex) }
+            }
+        }
+    }
+
+    private func bodyPart(_ part: ByteBuffer, _ ex: Exchange) {
+        ex.requestHasBody = true
+        ex.bytesIn += part.readableBytes
+        if ex.responseEnded { return }  // draining the rest of a request already answered
         if let up = ex.upstream, ex.headSent {
             up.write(part)
-            if !(up.channel?.isWritable ?? true) { setUpstreamUnwritable(true) }
+            if !up.isWritable { setUpstreamUnwritable(true) }
         } else {
             ex.pending.append(part)
         }
     }
 
-    private func requestHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let config = shared.configuration
-        if let rejection = HeaderRewriting.check(head, maxCount: config.maxHeaderCount, maxBytes: config.maxHeaderBytes) {
-            let ex = Exchange(request: head, route: nil, isUpgrade: false, strippedPrefix: "", upstreamURI: "")
-            exchange = ex
-            beginInFlight()
-            switch rejection {
-            case .headersTooLarge:
-                respond(ex, status: .requestHeaderFieldsTooLarge, body: "request headers too large\n", close: true)
-            case .ambiguousFraming(let why):
-                respond(ex, status: .badRequest, body: "ambiguous request framing: \(why)\n", close: true)
-            }
-            return
-        }
-        let path = head.uri
-        let host = head.headers.first(name: "host")
-        beginInFlight()
+    /// A head that cannot be served: answer and close.
+    private func reject(_ status: HTTPResponseStatus, _ message: String) {
+        inbound = nil
+        phase = .closing
+        guard let context else { return }
+        let body = message + "\n"
+        var out = allocator.buffer(capacity: 160 + body.utf8.count)
+        HeaderRewriting.writeLocalResponse(status: status, clientMinorVersion: 1, contentType: "text/plain; charset=utf-8",
+                                           contentLength: body.utf8.count, extraHeaders: [],
+                                           additions: .init(connection: .close), into: &out)
+        out.writeString(body)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in channel.close(promise: nil) }
+        shared.metrics(of: "-").requests.count(status: Int(status.code))
+    }
 
-        if path == "/_openrun/health" || path.hasPrefix("/_openrun/") {
-            let ex = Exchange(request: head, route: nil, isUpgrade: false, strippedPrefix: "", upstreamURI: "")
+    private func startExchange(_ head: HTTPHead) {
+        beginInFlight()
+        var path = head.target
+        var host = head.host
+        if !path.hasPrefix("/"), let (h, p) = Self.absoluteForm(path) {
+            // absolute-form: its authority is the host (RFC 9112 §3.2.2).
+            host = h
+            path = p
+        }
+        if path.hasPrefix("/_openrun/") {
+            let ex = Exchange(head: head, route: nil, isUpgrade: false, strippedPrefix: "", upstreamURI: "")
             exchange = ex
             switch path {
             case "/_openrun/health": respond(ex, status: .ok, body: "ok\n")
@@ -140,26 +288,26 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
             }
             return
         }
-        guard let route = shared.routes.route(host: host, path: path) else {
-            let ex = Exchange(request: head, route: nil, isUpgrade: false, strippedPrefix: "", upstreamURI: "")
+        guard let entry = shared.routes.entry(host: host, path: path) else {
+            let ex = Exchange(head: head, route: nil, isUpgrade: false, strippedPrefix: "", upstreamURI: "")
             exchange = ex
-            respond(ex, status: .notFound, body: "no app at \(path)\n")
+            respond(ex, status: .notFound, body: "no app at \(Self.printable(path))\n")
             return
         }
+        let route = entry.route
         if route.redirectBarePath, !route.appPath.isEmpty,
            path == route.appPath || path.hasPrefix(route.appPath + "?") {
-            let ex = Exchange(request: head, route: route, isUpgrade: false, strippedPrefix: "", upstreamURI: "")
+            let ex = Exchange(head: head, route: entry, isUpgrade: false, strippedPrefix: "", upstreamURI: "")
             exchange = ex
             let query = path.dropFirst(route.appPath.count)
             respond(ex, status: .permanentRedirect, body: "", extraHeaders: [("location", route.appPath + "/" + query)])
             return
         }
         let (upPath, stripped) = route.upstreamPath(for: path)
-        let isUpgrade = head.headers.contains(name: "upgrade")
-            && head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
         var uri = upPath
         if case .url(let u) = route.target { uri = u.basePath + upPath }
-        let ex = Exchange(request: head, route: route, isUpgrade: isUpgrade, strippedPrefix: stripped, upstreamURI: uri)
+        let ex = Exchange(head: head, route: entry, isUpgrade: head.isUpgradeRequest, strippedPrefix: stripped,
+                          upstreamURI: uri)
         exchange = ex
 
         switch route.target {
@@ -172,6 +320,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
                 connectUpstream(lease.endpoint, ex)
                 return
             }
+            guard let context else { return }
             setWaiting(true)
             let bound = NIOLoopBound((self, ex), eventLoop: context.eventLoop)
             let loop = context.eventLoop
@@ -182,6 +331,24 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
                 }
             }
         }
+    }
+
+    /// `http://authority/path` → (authority, path).
+    private static func absoluteForm(_ target: String) -> (String, String)? {
+        let lower = target.prefix(8).lowercased()
+        let skip = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
+        guard skip > 0 else { return nil }
+        let rest = target.dropFirst(skip)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        let path = rest.dropFirst(authority.count)
+        return (String(authority), path.isEmpty ? "/" : path.hasPrefix("?") ? "/" + path : String(path))
+    }
+
+    /// Text from the request, for a response body: control characters escaped.
+    private static func printable(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return s }
+        return String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F
+            ? "\\x" + String($0.value, radix: 16) : String($0) }.joined())
     }
 
     private func leaseArrived(_ result: Result<AppLease, StartFailure>, _ ex: Exchange) {
@@ -220,7 +387,6 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
     private func connectUpstream(_ endpoint: Endpoint, _ ex: Exchange, fresh: Bool = false) {
         guard let context else { return }
         ex.endpoint = endpoint
-        let pool = shared.pool(for: context.eventLoop)
         if !ex.isUpgrade, !fresh, let up = pool?.take(endpoint) {
             ex.upstreamReused = true
             attach(up, ex)
@@ -235,8 +401,6 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let (_, _, handler) = bound.value
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes,
-                                                                             enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -262,48 +426,98 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
 
     private func attach(_ up: UpstreamHandler, _ ex: Exchange) {
         ex.upstream = up
-        up.delegate = self
-        let host: String
-        if ex.route?.preserveHost ?? false, let h = ex.request.headers.first(name: "host") {
-            host = h
-        } else {
-            host = up.hostHeader
-        }
-        let head = HeaderRewriting.upstreamRequest(ex.request, uri: ex.upstreamURI, clientIP: clientIP,
-                                                   strippedPrefix: ex.strippedPrefix, hostHeader: host,
-                                                   isUpgrade: ex.isUpgrade)
+        up.begin(owner: self, method: ex.head.method, upgrade: ex.isUpgrade)
+        let host = (ex.route?.preserveHost ?? false) ? (ex.head.host ?? up.hostHeader) : up.hostHeader
+        var out = up.allocator.buffer(capacity: ex.head.bytes.readableBytes + 192 + ex.upstreamURI.utf8.count)
+        HeaderRewriting.writeUpstreamRequest(ex.head, uri: ex.upstreamURI, hostHeader: host, clientIP: clientIP,
+                                             strippedPrefix: ex.strippedPrefix, isUpgrade: ex.isUpgrade, into: &out)
         // Take the pending parts first: a write can find the connection dead and re-enter
         // `upstreamClosed`, which schedules a retry with its own pending parts.
         let parts = ex.pending
         ex.pending = []
         ex.headSent = true
-        up.write(.head(head))
+        up.write(out)
         for part in parts { up.write(part) }
         up.flush()
         guard ex.upstream === up else { return }
         setWaiting(false)
-        if !(up.channel?.isWritable ?? true) { setUpstreamUnwritable(true) }
+        if !up.isWritable { setUpstreamUnwritable(true) }
         up.setReadsPaused(!(context?.channel.isWritable ?? true))
     }
 
-    // MARK: - UpstreamDelegate
+    // MARK: - From the upstream connection
 
-    func upstreamHead(_ head: HTTPResponseHead, from upstream: UpstreamHandler) {
-        guard let ex = exchange, let context else { return }
-        if ex.isUpgrade && head.status == .switchingProtocols {
-            // Answer now; splice once the decoder has delivered the 101's end.
-            answerUpgrade(head, ex, context)
-            return
+    /// A final response head (or a 101). Returns whether only chunk data is wanted (an HTTP/1.0 client).
+    func upstreamHead(_ head: HTTPHead, framing: BodyFramer, from upstream: UpstreamHandler) -> Bool {
+        guard let ex = exchange, let context else { return false }
+        if head.status == 101 {
+            answerUpgrade(head, ex, upstream, context)
+            return false
         }
         ex.responseStarted = true
-        ex.status = Int(head.status.code)
-        context.write(wrapOutboundOut(.head(responseHead(head, ex))), promise: nil)
+        ex.status = head.status
+        var a = HeaderRewriting.ResponseAdditions()
+        if let route = ex.route { a.replacing = route.responseHeaders }
+        if head.fields.contains(where: { $0.kind == .location }), let e = ex.endpoint, let location = head.first(.location) {
+            let publicAuthority = ex.head.host ?? "\(shared.configuration.host):\(shared.configuration.port)"
+            a.location = HeaderRewriting.rewriteLocation(location, upstreamAuthority: e.description,
+                                                         publicAuthority: publicAuthority,
+                                                         strippedPrefix: ex.strippedPrefix)
+        }
+        if let lease = ex.lease, lease.coldStart { a.coldStartMilliseconds = Self.milliseconds(lease) }
+        var dataOnly = false
+        switch framing {
+        case .chunked where ex.isHTTP10:
+            dataOnly = true
+            a.dropTransferEncoding = true
+            ex.closeAfterResponse = true
+        case .untilClose:
+            if ex.isHTTP10 {
+                ex.closeAfterResponse = true
+            } else {
+                a.chunked = true
+                ex.rechunk = true
+            }
+        default:
+            break
+        }
+        // A response that starts before the request's body is all in: the rest of the body cannot be
+        // told apart from a next request reliably (a client may stop sending it), so the connection ends.
+        if !ex.clientKeepAlive || !ex.requestEnded { ex.closeAfterResponse = true }
+        a.connection = ex.closeAfterResponse ? .close : ex.isHTTP10 ? .keepAlive : .none
+        var out = allocator.buffer(capacity: head.bytes.readableBytes + 128)
+        HeaderRewriting.writeClientResponse(head, clientMinorVersion: ex.head.minorVersion, keepUpgrade: false,
+                                            additions: a, into: &out)
+        context.write(wrapOutboundOut(out), promise: nil)
+        return dataOnly
+    }
+
+    /// A 1xx other than 101: passed on to an HTTP/1.1 client.
+    func upstreamInterim(_ head: HTTPHead) {
+        guard let ex = exchange, let context, !ex.isHTTP10 else { return }
+        var out = allocator.buffer(capacity: head.bytes.readableBytes + 16)
+        HeaderRewriting.writeClientResponse(head, clientMinorVersion: 1, keepUpgrade: false, additions: .init(), into: &out)
+        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
     }
 
     func upstreamBody(_ body: ByteBuffer) {
-        guard let ex = exchange, let context else { return }
+        guard let context else { return }
+        if phase == .tunnel {
+            context.write(wrapOutboundOut(body), promise: nil)
+            return
+        }
+        guard let ex = exchange else { return }
         ex.bytesOut += body.readableBytes
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        if ex.rechunk {
+            var size = allocator.buffer(capacity: 18)
+            size.writeString(String(body.readableBytes, radix: 16))
+            size.writeStaticString("\r\n")
+            context.write(wrapOutboundOut(size), promise: nil)
+            context.write(wrapOutboundOut(body), promise: nil)
+            context.write(wrapOutboundOut(ByteBuffer(staticString: "\r\n")), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(body), promise: nil)
+        }
     }
 
     func upstreamReadComplete() {
@@ -311,30 +525,37 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
     }
 
     func upstreamEnd(from upstream: UpstreamHandler) {
-        guard let ex = exchange, let context else { return }
-        if ex.status == 101 {
-            splice(ex, upstream, context)
+        guard let ex = exchange, ex.upstream === upstream, let context else {
+            upstream.close()
             return
         }
         ex.responseEnded = true
         ex.upstream = nil
-        let keep = ex.requestEnded && upstream.keepAlive && !ex.isUpgrade
-        if keep {
-            shared.pool(for: context.eventLoop)?.giveBack(upstream)
+        if ex.requestEnded && upstream.keepAlive && !ex.isUpgrade, let pool {
+            pool.giveBack(upstream)
         } else {
             upstream.close()
         }
         setUpstreamUnwritable(false)
-        if ex.clientKeepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        } else {
+        if ex.rechunk { context.write(wrapOutboundOut(ByteBuffer(staticString: "0\r\n\r\n")), promise: nil) }
+        if ex.closeAfterResponse {
+            phase = .closing
+            inbound = nil
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer()))
+                .whenComplete { _ in channel.close(promise: nil) }
+            finishExchange(ex)
+            return
         }
+        context.flush()
         if ex.requestEnded { finishExchange(ex) }
     }
 
     func upstreamClosed(_ upstream: UpstreamHandler) {
+        if phase == .tunnel, tunnel?.upstream === upstream {
+            context?.close(promise: nil)
+            return
+        }
         guard let ex = exchange, ex.upstream === upstream, !ex.responseEnded else { return }
         ex.upstream = nil
         setUpstreamUnwritable(false)
@@ -345,7 +566,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
                 ex.retried = true
                 ex.upstreamReused = false
                 ex.headSent = false
-                ex.pending = ex.requestEnded ? [.end(nil)] : []
+                ex.pending = []
                 setWaiting(true)
                 let bound = NIOLoopBound((self, ex), eventLoop: context.eventLoop)
                 context.eventLoop.execute {
@@ -358,11 +579,12 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
             if let error = upstream.lastError {
                 shared.logger.warning("upstream failed", metadata: ["app": "\(ex.appName)", "error": "\(error)"])
             }
-            let why = upstream.lastError is HTTPParserError ? "sent an invalid HTTP response" : "closed the connection without answering"
+            let why = upstream.sentInvalidResponse ? "sent an invalid HTTP response" : "closed the connection without answering"
             respond(ex, status: .badGateway, body: "openrun: \(ex.appName) \(why)\n")
         } else {
             // Cut mid-response: the client must see it cut too.
             ex.responseEnded = true
+            phase = .closing
             context?.close(promise: nil)
             finishExchange(ex)
         }
@@ -372,32 +594,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
         setUpstreamUnwritable(!writable)
     }
 
-    // MARK: - Responses
+    // MARK: - Responses made here
 
-    private func responseHead(_ head: HTTPResponseHead, _ ex: Exchange) -> HTTPResponseHead {
-        var headers = HeaderRewriting.clientResponseHeaders(head.headers)
-        if let route = ex.route, !route.responseHeaders.isEmpty {
-            for h in route.responseHeaders { headers.replaceOrAdd(name: h.name, value: h.value) }
-        }
-        if let location = headers.first(name: "location"), let e = ex.endpoint {
-            let publicAuthority = ex.request.headers.first(name: "host")
-                ?? "\(shared.configuration.host):\(shared.configuration.port)"
-            if let rewritten = HeaderRewriting.rewriteLocation(location, upstreamAuthority: e.description,
-                                                              publicAuthority: publicAuthority,
-                                                              strippedPrefix: ex.strippedPrefix) {
-                headers.replaceOrAdd(name: "location", value: rewritten)
-            }
-        }
-        addColdStartHeaders(&headers, ex)
-        if !ex.clientKeepAlive { headers.add(name: "connection", value: "close") }
-        return HTTPResponseHead(version: ex.request.version, status: head.status, headers: headers)
-    }
-
-    private func addColdStartHeaders(_ headers: inout HTTPHeaders, _ ex: Exchange) {
-        guard let lease = ex.lease, lease.coldStart else { return }
-        headers.add(name: "x-openrun-cold-start", value: "true")
-        let ms = (lease.waited.milliseconds * 10).rounded() / 10
-        headers.add(name: "server-timing", value: "openrun-start;dur=\(ms);desc=\"cold start\"")
+    private static func milliseconds(_ lease: AppLease) -> Double {
+        (lease.waited.milliseconds * 10).rounded() / 10
     }
 
     private func respond(_ ex: Exchange, status: HTTPResponseStatus, body: String, close: Bool = false,
@@ -409,35 +609,33 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
     private func respond(_ ex: Exchange, status: HTTPResponseStatus, bytes: [UInt8], contentType: String,
                          close: Bool = false, extraHeaders: [(String, String)] = []) {
         guard let context else { return }
-        let closeAfter = close || !ex.clientKeepAlive || (!ex.requestEnded && ex.isUpgrade)
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: contentType)
-        headers.add(name: "content-length", value: String(bytes.count))
-        for (n, v) in extraHeaders { headers.add(name: n, value: v) }
-        addColdStartHeaders(&headers, ex)
-        if closeAfter { headers.add(name: "connection", value: "close") }
+        let closeAfter = close || !ex.clientKeepAlive || !ex.requestEnded
+        var a = HeaderRewriting.ResponseAdditions()
+        if let lease = ex.lease, lease.coldStart { a.coldStartMilliseconds = Self.milliseconds(lease) }
+        a.connection = closeAfter ? .close : ex.isHTTP10 ? .keepAlive : .none
         ex.status = Int(status.code)
         ex.responseStarted = true
         ex.responseEnded = true
-        ex.upstream?.close()
+        ex.upstream?.abandon()
         ex.upstream = nil
         ex.pending = []
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: ex.request.version, status: status, headers: headers))),
-                      promise: nil)
-        if ex.request.method != .HEAD && !bytes.isEmpty {
-            var buffer = context.channel.allocator.buffer(capacity: bytes.count)
-            buffer.writeBytes(bytes)
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        }
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        var out = allocator.buffer(capacity: 192 + bytes.count)
+        HeaderRewriting.writeLocalResponse(status: status, clientMinorVersion: ex.head.minorVersion,
+                                           contentType: contentType, contentLength: bytes.count,
+                                           extraHeaders: extraHeaders, additions: a, into: &out)
+        if ex.head.method != "HEAD" { out.writeBytes(bytes) }
+        let written = context.writeAndFlush(wrapOutboundOut(out))
         if closeAfter {
+            phase = .closing
+            inbound = nil
             let channel = context.channel
             written.whenComplete { _ in channel.close(promise: nil) }
         }
         if ex.requestEnded || closeAfter { finishExchange(ex) }
     }
 
-    /// Request and response are both complete (or abandoned): return the lease, count it.
+    /// Request and response are both complete (or abandoned): return the lease, count it, and take
+    /// a request that waited behind this one.
     private func finishExchange(_ ex: Exchange) {
         guard exchange === ex else { return }
         exchange = nil
@@ -446,40 +644,53 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
             ex.lease = nil
             ex.lifecycle?.release(lease)
         }
-        let m = shared.metrics(of: ex.appName)
+        let m = metrics(of: ex.appName)
         m.requests.count(status: ex.status)
         if ex.bytesIn > 0 { m.bytesIn.increment(by: Int64(ex.bytesIn)) }
         if ex.bytesOut > 0 { m.bytesOut.increment(by: Int64(ex.bytesOut)) }
-        setWaiting(false)
-        setUpstreamUnwritable(false)
+        waitingForUpstream = false
+        upstreamUnwritable = false
+        if pipelineHold {
+            pipelineHold = false
+            if phase == .head, let buf = inbound, buf.readableBytes > 0, let loop = context?.eventLoop {
+                // Serve it on the next tick, outside the callbacks that got here.
+                let bound = NIOLoopBound(self, eventLoop: loop)
+                loop.execute { bound.value.processInbound() }
+            }
+        }
+        resumeReadsIfAllowed()
     }
 
-    private func beginInFlight() { shared.inFlight.withLockedValue { $0 += 1 } }
-    private func endInFlight() { shared.inFlight.withLockedValue { $0 -= 1 } }
+    /// The app's metrics, remembered for the next request on this connection (usually the same app).
+    private func metrics(of app: String) -> RuntimeMetrics.AppMetrics {
+        if let last = lastMetrics, last.app == app { return last.metrics }
+        let m = shared.metrics(of: app)
+        lastMetrics = (app, m)
+        return m
+    }
+
+    private func beginInFlight() { shared.inFlight.add(1, ordering: .relaxed) }
+    private func endInFlight() { shared.inFlight.subtract(1, ordering: .relaxed) }
 
     // MARK: - Upgrade
 
-    /// A 101 from the upstream: pass it on.
-    private func answerUpgrade(_ head: HTTPResponseHead, _ ex: Exchange, _ context: ChannelHandlerContext) {
+    /// A 101 from the upstream: pass it on, and turn both connections into a tunnel.
+    private func answerUpgrade(_ head: HTTPHead, _ ex: Exchange, _ upstream: UpstreamHandler,
+                               _ context: ChannelHandlerContext) {
         ex.status = 101
         ex.responseStarted = true
-        var headers = head.headers
-        HeaderRewriting.removeHopByHop(&headers, keepUpgrade: true)
-        headers.replaceOrAdd(name: "connection", value: "upgrade")
-        if let route = ex.route {
-            for h in route.responseHeaders { headers.replaceOrAdd(name: h.name, value: h.value) }
-        }
-        addColdStartHeaders(&headers, ex)
-        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: ex.request.version, status: head.status,
-                                                                      headers: headers))), promise: nil)
-    }
+        var a = HeaderRewriting.ResponseAdditions()
+        if let route = ex.route { a.replacing = route.responseHeaders }
+        if let lease = ex.lease, lease.coldStart { a.coldStartMilliseconds = Self.milliseconds(lease) }
+        a.connection = .upgrade
+        var out = allocator.buffer(capacity: head.bytes.readableBytes + 128)
+        HeaderRewriting.writeClientResponse(head, clientMinorVersion: ex.head.minorVersion, keepUpgrade: true,
+                                            additions: a, into: &out)
+        context.write(wrapOutboundOut(out), promise: nil)
 
-    /// After the 101: turn both connections into a byte splice.
-    private func splice(_ ex: Exchange, _ upstream: UpstreamHandler, _ context: ChannelHandlerContext) {
         // The exchange becomes an open stream: it keeps the app up until either side closes.
         exchange = nil
         ex.upstream = nil
-        upstream.delegate = nil
         var lease = ex.lease
         if var l = lease {
             ex.lifecycle?.beginStream(&l)
@@ -488,37 +699,25 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
         let lifecycle = ex.lifecycle
         let shared = self.shared
         let appName = ex.appName
-        let (clientGlue, upstreamGlue) = GlueHandler.matchedPair {
-            shared.inFlight.withLockedValue { $0 -= 1 }
+        var done = false
+        tunnel = (upstream, {
+            guard !done else { return }
+            done = true
+            shared.inFlight.subtract(1, ordering: .relaxed)
             shared.metrics.request(app: appName, status: 101)
             if let lease { lifecycle?.release(lease) }
+        })
+        phase = .tunnel
+        pipelineHold = false
+        waitingForUpstream = false
+        // Bytes the client sent after its request go through now.
+        if let rest = inbound, rest.readableBytes > 0 {
+            inbound = nil
+            upstream.write(rest)
+            upstream.flush()
         }
-        guard let upChannel = upstream.channel else {
-            context.close(promise: nil)
-            return
-        }
-        do {
-            // Both glues first, so that neither ever sees its partner missing; then the HTTP
-            // handlers go (the decoders forward bytes they read past the 101 to the glues).
-            let up = upChannel.pipeline.syncOperations
-            let down = context.pipeline.syncOperations
-            try up.addHandler(upstreamGlue)
-            try down.addHandler(clientGlue)
-            up.removeHandler(upstream, promise: nil)
-            up.removeHandler(try up.handler(type: HTTPRequestEncoder.self), promise: nil)
-            up.removeHandler(try up.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self), promise: nil)
-            down.removeHandler(context: context, promise: nil)
-            down.removeHandler(try down.handler(type: HTTPServerPipelineHandler.self), promise: nil)
-            down.removeHandler(try down.handler(type: HTTPResponseEncoder.self), promise: nil)
-            down.removeHandler(try down.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
-            // Reads withheld meanwhile start again.
-            clientGlue.resumeReads()
-            upstreamGlue.resumeReads()
-        } catch {
-            shared.logger.error("upgrade splice failed", metadata: ["app": "\(appName)", "error": "\(error)"])
-            upChannel.close(promise: nil)
-            context.close(promise: nil)
-        }
+        context.flush()
+        resumeReadsIfAllowed()
     }
 
     // MARK: - Backpressure and teardown
@@ -533,7 +732,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
         resumeReadsIfAllowed()
     }
 
-    private var readsPaused: Bool { waitingForUpstream || upstreamUnwritable }
+    private var readsPaused: Bool { waitingForUpstream || upstreamUnwritable || pipelineHold }
 
     private func resumeReadsIfAllowed() {
         if !readsPaused && pendingRead {
@@ -551,14 +750,21 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        exchange?.upstream?.setReadsPaused(!context.channel.isWritable)
+        let writable = context.channel.isWritable
+        if let up = tunnel?.upstream { up.setReadsPaused(!writable) } else { exchange?.upstream?.setReadsPaused(!writable) }
         context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        phase = .closing
+        inbound = nil
+        if let t = tunnel {
+            tunnel = nil
+            t.upstream.abandon()
+            t.done()
+        }
         if let ex = exchange {
-            ex.upstream?.delegate = nil
-            ex.upstream?.close()
+            ex.upstream?.abandon()
             ex.upstream = nil
             if !ex.responseEnded { ex.status = 499 }
             ex.responseEnded = true
@@ -569,20 +775,6 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if let parseError = error as? HTTPParserError {
-            let ex = exchange ?? {
-                let e = Exchange(request: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"), route: nil,
-                                 isUpgrade: false, strippedPrefix: "", upstreamURI: "")
-                exchange = e
-                beginInFlight()
-                return e
-            }()
-            if !ex.responseStarted {
-                let status: HTTPResponseStatus = parseError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
-                respond(ex, status: status, body: "bad request: \(parseError)\n", close: true)
-                return
-            }
-        }
         context.close(promise: nil)
     }
 }

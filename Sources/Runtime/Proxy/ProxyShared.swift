@@ -1,6 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 
 /// What every connection handler of one server shares.
 final class ProxyShared: Sendable {
@@ -13,7 +14,7 @@ final class ProxyShared: Sendable {
     /// Each routed app's metrics (and `-` for requests no app took), looked up without a lock.
     let appMetrics: [String: RuntimeMetrics.AppMetrics]
     /// Requests between head and response end, across connections (graceful shutdown waits on it).
-    let inFlight = NIOLockedValueBox(0)
+    let inFlight = Atomic<Int>(0)
 
     init(routes: RouteTable, configuration: ProxyConfiguration, metrics: RuntimeMetrics, logger: Logger,
          group: any EventLoopGroup) {

@@ -1,26 +1,25 @@
 import NIOCore
-import NIOHTTP1
 
-/// What an upstream connection reports to the request it serves.
-protocol UpstreamDelegate: AnyObject {
-    func upstreamHead(_ head: HTTPResponseHead, from upstream: UpstreamHandler)
-    func upstreamBody(_ body: ByteBuffer)
-    func upstreamEnd(from upstream: UpstreamHandler)
-    func upstreamReadComplete()
-    func upstreamClosed(_ upstream: UpstreamHandler)
-    func upstreamWritabilityChanged(_ writable: Bool)
-}
-
-/// The last handler of an upstream connection's pipeline: forwards response parts to the
-/// current owner and withholds reads while the owner's client cannot take more.
+/// The only handler of an upstream connection: sends request bytes as the proxy writes them, reads
+/// response heads and bodies (finding where each response ends, so the connection can be reused),
+/// and after a 101 passes bytes both ways. Reads are withheld while the client cannot take more.
 final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Largest response head accepted (502 beyond).
+    static let maxHeadBytes = 64 * 1024
+    static let maxHeadFields = 256
+
+    private enum Phase { case idle, head, body, tunnel }
 
     let endpoint: Endpoint
     weak var pool: UpstreamPool?
-    weak var delegate: (any UpstreamDelegate)?
+    /// Where this connection waits when idle (set by the pool).
+    var idleList: UpstreamPool.IdleList?
+    /// The client connection this exchange belongs to; nil while idle in the pool.
+    private(set) var owner: ProxyServerHandler?
     private(set) var context: ChannelHandlerContext?
     private var readsPaused = false
     private var pendingRead = false
@@ -28,6 +27,16 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var keepAlive = true
     /// Why the connection failed, when it did (e.g. an unparsable response).
     private(set) var lastError: (any Error)?
+    /// The response head was invalid (so the 502 says so).
+    private(set) var sentInvalidResponse = false
+
+    private var phase = Phase.idle
+    private var inbound: ByteBuffer?
+    private var scanner = HeadScanner()
+    private var framer = BodyFramer.none
+    private var dataOnly = false
+    private var requestMethod = ""
+    private var expectUpgrade = false
 
     /// The Host header for requests on this connection (unless preserve_host).
     let hostHeader: String
@@ -39,19 +48,31 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     var isActive: Bool { context?.channel.isActive ?? false }
+    var isWritable: Bool { context?.channel.isWritable ?? true }
     var channel: (any Channel)? { context?.channel }
+    var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
-        if pendingRead {
-            pendingRead = false
-            context.read()
-        }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// A new exchange on this connection: its responses go to `owner`.
+    func begin(owner: ProxyServerHandler, method: String, upgrade: Bool) {
+        self.owner = owner
+        requestMethod = method
+        expectUpgrade = upgrade
+        keepAlive = true
+        phase = .head
+        scanner.reset()
     }
 
-    func write(_ part: HTTPClientRequestPart) {
-        context?.write(wrapOutboundOut(part), promise: nil)
+    /// The owner lets go (its client left): the connection cannot be reused.
+    func abandon() {
+        owner = nil
+        close()
+    }
+
+    func write(_ buffer: ByteBuffer) {
+        context?.write(wrapOutboundOut(buffer), promise: nil)
     }
 
     func flush() { context?.flush() }
@@ -68,33 +89,130 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        guard let delegate else {
+        let buffer = unwrapInboundIn(data)
+        guard owner != nil else {
             // An idle pooled connection has nothing to say; whatever it sent, drop it.
+            keepAlive = false
             context.close(promise: nil)
             return
         }
-        switch part {
-        case .head(let head):
-            keepAlive = head.isKeepAlive
-            delegate.upstreamHead(head, from: self)
-        case .body(let body):
-            delegate.upstreamBody(body)
-        case .end:
-            self.delegate = nil
-            delegate.upstreamEnd(from: self)
+        if inbound == nil || inbound!.readableBytes == 0 {
+            inbound = buffer
+        } else {
+            var b = buffer
+            inbound!.writeBuffer(&b)
+        }
+        process()
+    }
+
+    private func process() {
+        while let owner, var buffer = inbound, buffer.readableBytes > 0 {
+            inbound = nil  // keeps `buffer` uniquely referenced while it is consumed
+            switch phase {
+            case .head:
+                switch scanner.scan(buffer) {
+                case .incomplete:
+                    inbound = buffer
+                    if buffer.readableBytes > Self.maxHeadBytes { fail("response head too large") }
+                    return
+                case .bareLineFeed:
+                    fail("bare LF in the response head")
+                    return
+                case .complete(let length):
+                    let bytes = buffer.readSlice(length: length)!
+                    inbound = buffer
+                    scanner.reset()
+                    let head: HTTPHead
+                    do {
+                        head = try HTTPHead.parseResponse(bytes, maxFields: Self.maxHeadFields)
+                    } catch {
+                        fail("\(error)")
+                        return
+                    }
+                    if head.status == 101 {
+                        guard expectUpgrade else {
+                            fail("101 to a request that asked for no upgrade")
+                            return
+                        }
+                        phase = .tunnel
+                        keepAlive = false
+                        _ = owner.upstreamHead(head, framing: .none, from: self)
+                        continue
+                    }
+                    if head.status < 200 {
+                        owner.upstreamInterim(head)
+                        continue
+                    }
+                    let framing: BodyFramer
+                    do {
+                        framing = try HeaderRewriting.responseFraming(head, requestMethod: requestMethod)
+                    } catch {
+                        fail("\(error)")
+                        return
+                    }
+                    if case .untilClose = framing { keepAlive = false } else { keepAlive = head.keepAlive }
+                    dataOnly = owner.upstreamHead(head, framing: framing, from: self)
+                    framer = framing
+                    phase = .body
+                    if framer.isDone { finish() }
+                }
+            case .body:
+                let done: Bool
+                do {
+                    done = try framer.take(from: &buffer, dataOnly: dataOnly) { owner.upstreamBody($0) }
+                } catch {
+                    inbound = nil
+                    lastError = error
+                    keepAlive = false
+                    // Cut mid-body: closing tells the owner (channelInactive), which cuts the client too.
+                    context?.close(promise: nil)
+                    return
+                }
+                inbound = buffer
+                if done { finish() } else { return }
+            case .tunnel:
+                owner.upstreamBody(buffer)
+            case .idle:
+                // Bytes after a complete response: the connection is not reusable.
+                keepAlive = false
+                return
+            }
         }
     }
 
+    /// The response is complete: the owner decides whether the connection goes back to the pool.
+    private func finish() {
+        phase = .idle
+        if let rest = inbound, rest.readableBytes > 0 { keepAlive = false }
+        inbound = nil
+        let o = owner
+        owner = nil
+        o?.upstreamEnd(from: self)
+    }
+
+    private func fail(_ why: String) {
+        inbound = nil
+        sentInvalidResponse = true
+        lastError = HTTPHeadError.malformed(why)
+        keepAlive = false
+        context?.close(promise: nil)
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
-        delegate?.upstreamReadComplete()
+        owner?.upstreamReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         pool?.remove(self)
-        let d = delegate
-        delegate = nil
-        d?.upstreamClosed(self)
+        if phase == .body, case .untilClose = framer {
+            // A close-delimited body ends here.
+            finish()
+            return
+        }
+        let o = owner
+        owner = nil
+        phase = .idle
+        o?.upstreamClosed(self)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -103,7 +221,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        delegate?.upstreamWritabilityChanged(context.channel.isWritable)
+        owner?.upstreamWritabilityChanged(context.channel.isWritable)
     }
 
     func read(context: ChannelHandlerContext) {

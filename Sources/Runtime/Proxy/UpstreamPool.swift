@@ -3,8 +3,15 @@ import NIOCore
 /// Idle keep-alive connections to upstreams, one pool per event loop; used only on its loop,
 /// so a request and its upstream connection always share one thread.
 final class UpstreamPool: @unchecked Sendable {
+    /// The idle connections to one endpoint (a class: a handler keeps it, and the pool finds it
+    /// for the endpoint used last without hashing).
+    final class IdleList {
+        var handlers: [UpstreamHandler] = []
+    }
+
     let eventLoop: any EventLoop
-    private var idle: [Endpoint: [UpstreamHandler]] = [:]
+    private var idle: [Endpoint: IdleList] = [:]
+    private var last: (endpoint: Endpoint, list: IdleList)?
     private let maxIdlePerEndpoint: Int
 
     init(eventLoop: any EventLoop, maxIdlePerEndpoint: Int = 128) {
@@ -12,11 +19,24 @@ final class UpstreamPool: @unchecked Sendable {
         self.maxIdlePerEndpoint = maxIdlePerEndpoint
     }
 
+    private func list(_ endpoint: Endpoint) -> IdleList {
+        if let last, last.endpoint == endpoint { return last.list }
+        let l: IdleList
+        if let found = idle[endpoint] {
+            l = found
+        } else {
+            l = IdleList()
+            idle[endpoint] = l
+        }
+        last = (endpoint, l)
+        return l
+    }
+
     /// A live idle connection to `endpoint`, if any.
     func take(_ endpoint: Endpoint) -> UpstreamHandler? {
         eventLoop.preconditionInEventLoop()
-        while var list = idle[endpoint], let h = list.popLast() {
-            idle[endpoint] = list.isEmpty ? nil : list
+        let l = list(endpoint)
+        while let h = l.handlers.popLast() {
             if h.isActive { return h }
         }
         return nil
@@ -25,26 +45,26 @@ final class UpstreamPool: @unchecked Sendable {
     /// Keeps a connection whose last exchange ended cleanly, or closes it when the pool is full.
     func giveBack(_ handler: UpstreamHandler) {
         eventLoop.preconditionInEventLoop()
-        var list = idle[handler.endpoint, default: []]
-        guard list.count < maxIdlePerEndpoint, handler.isActive else {
+        let l = handler.idleList ?? list(handler.endpoint)
+        handler.idleList = l
+        guard handler.isActive, l.handlers.count < maxIdlePerEndpoint else {
             handler.close()
             return
         }
-        list.append(handler)
-        idle[handler.endpoint] = list
+        l.handlers.append(handler)
     }
 
     /// Forgets a connection that closed.
     func remove(_ handler: UpstreamHandler) {
-        guard var list = idle[handler.endpoint] else { return }
-        list.removeAll { $0 === handler }
-        idle[handler.endpoint] = list.isEmpty ? nil : list
+        guard let l = handler.idleList ?? idle[handler.endpoint] else { return }
+        l.handlers.removeAll { $0 === handler }
     }
 
     /// Closes every idle connection (shutdown).
     func closeAll() {
-        let all = idle.values.flatMap { $0 }
+        let all = idle.values.flatMap(\.handlers)
         idle = [:]
+        last = nil
         for h in all { h.close() }
     }
 }
