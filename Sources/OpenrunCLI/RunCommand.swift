@@ -42,6 +42,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Event-loop threads of the proxy (default: one per core).", valueName: "n"))
     var threads: Int?
 
+    @Option(name: .customLong("upstream-ca"),
+            help: ArgumentHelp("A PEM file of CA certificates trusted for https:// proxy routes, on top of the system store (or SSL_CERT_FILE/SSL_CERT_DIR); repeatable.",
+                               valueName: "file"))
+    var upstreamCA: [String] = []
+
     @Option(help: ArgumentHelp("Log lines as text or as one JSON object per line.", valueName: "text|json"))
     var logFormat: String = "text"
 
@@ -109,6 +114,7 @@ struct RunCommand: AsyncParsableCommand {
         options.startTimeout = .seconds(startTimeout)
         options.shutdownGrace = .seconds(shutdownGrace)
         if let threads { options.threads = threads }
+        options.upstreamCAFiles = upstreamCA
         let runtime: RuntimeHost
         do {
             runtime = try RuntimeHost(apps: apps, options: options, engine: engine, logger: logger)

@@ -65,9 +65,6 @@ extension ServedApp {
                 health = w
             }
         }
-        if let h = health, h.scheme == .https {
-            throw RuntimeSetupError(description: "\(container.name): the container serves https, which openrun run does not proxy yet; run it with run.sh")
-        }
         var options = ["--label", "dev.openrun.plan=\(container.digest)",
                        "--publish", publish.value(hostPort: nil)]
         options += run.options
@@ -92,7 +89,7 @@ extension ServedApp {
         }
         return LaunchRecipe(containerName: container.name, image: image, volumes: volumes, runOptions: options,
                             env: run.env, secretFiles: secretFiles, runImage: run.image,
-                            containerPort: publish.containerPort, healthPath: health?.path ?? "/", polling: polling,
+                            containerPort: publish.containerPort, https: health?.scheme == .https, healthPath: health?.path ?? "/", polling: polling,
                             stopTimeoutSeconds: container.stop.timeoutSeconds, planDigest: container.digest,
                             appURL: appURL)
     }

@@ -164,7 +164,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
 
         switch route.target {
         case .url(let u):
-            connectUpstream(Endpoint(host: u.host, port: u.port), ex)
+            connectUpstream(u.endpoint, ex)  // [TLS] the URL's endpoint carries TLS for https:// (UpstreamTLS.swift)
         case .app(let lifecycle):
             ex.lifecycle = lifecycle
             if let lease = lifecycle.acquireIfReady() {
@@ -235,6 +235,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let (_, _, handler) = bound.value
+                    // [TLS] https upstreams: the TLS client handler goes first, below the HTTP handlers
+                    // (a no-op for plain endpoints); see UpstreamTLS.swift.
+                    try UpstreamTLS.configure(channel, for: endpoint)
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes,
                                                                              enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(handler)
@@ -358,7 +361,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
             if let error = upstream.lastError {
                 shared.logger.warning("upstream failed", metadata: ["app": "\(ex.appName)", "error": "\(error)"])
             }
-            let why = upstream.lastError is HTTPParserError ? "sent an invalid HTTP response" : "closed the connection without answering"
+            let why = (upstream.lastError as? UpstreamTLSError).map { "could not be reached: \($0.reason)" }  // [TLS]
+                ?? (upstream.lastError is HTTPParserError ? "sent an invalid HTTP response" : "closed the connection without answering")
             respond(ex, status: .badGateway, body: "openrun: \(ex.appName) \(why)\n")
         } else {
             // Cut mid-response: the client must see it cut too.
@@ -382,7 +386,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler, U
         if let location = headers.first(name: "location"), let e = ex.endpoint {
             let publicAuthority = ex.request.headers.first(name: "host")
                 ?? "\(shared.configuration.host):\(shared.configuration.port)"
-            if let rewritten = HeaderRewriting.rewriteLocation(location, upstreamAuthority: e.description,
+            if let rewritten = HeaderRewriting.rewriteLocation(location, upstreamAuthority: e.authority,  // [TLS] 443/80 left out
                                                               publicAuthority: publicAuthority,
                                                               strippedPrefix: ex.strippedPrefix) {
                 headers.replaceOrAdd(name: "location", value: rewritten)
