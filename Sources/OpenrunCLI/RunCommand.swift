@@ -98,15 +98,25 @@ struct RunCommand: AsyncParsableCommand {
         let publicHost = (host == "0.0.0.0" || host == "::") ? "localhost" : (host.contains(":") ? "[\(host)]" : host)
         let publicBase = "http://\(publicHost):\(port)"
         var apps: [ServedApp] = []
+        var notServed = 0
         for path in plans {
             let folder = (path as NSString).deletingLastPathComponent
             do {
                 let plan = try ExecutionPlan.decodeJSON(try Data(contentsOf: URL(fileURLWithPath: path)))
+                if let reason = ServedApp.notServedReason(plan) {
+                    Terminal.stderr("openrun run: \(reason)")
+                    notServed += 1
+                    continue
+                }
                 apps.append(try ServedApp(plan: plan, directory: folder, engine: engine.kind, publicBase: publicBase))
             } catch {
                 Terminal.stderr("openrun run: \(path): \(error)")
                 throw ExitCode(1)
             }
+        }
+        guard !apps.isEmpty else {
+            Terminal.stderr("openrun run: nothing to serve" + (notServed == plans.count ? " (every app runs only commands)" : ""))
+            throw ExitCode(1)
         }
 
         var options = RuntimeOptions(proxy: ProxyConfiguration(host: host, port: port))

@@ -20,11 +20,26 @@ extension ServedApp {
                   preserveHost: r.preserveHost, responseHeaders: r.responseHeaders.map { (name: $0.name, value: $0.value) })
         }
         if recipe == nil, routes.contains(where: { $0.upstream == .container }) {
+            if plan.container?.command != nil {
+                throw RuntimeSetupError(description: "\(app.slug) (\(app.path)): its routes go to its container, but that container has lifetime=\"command\" and serves no port")
+            }
             throw RuntimeSetupError(description: "\(app.name) (\(app.path)): its routes go to a container, but the plan runs none that serves a port")
         }
         self.init(name: app.slug, domain: app.domain, path: app.path, recipe: recipe, routes: routes,
                   redirectBarePath: app.redirectBarePath,
                   idleTimeout: .seconds(plan.runtime.idleTimeoutSeconds))
+    }
+
+    /// Why `openrun run` has nothing to serve for `plan`, or nil when it serves it: an app whose
+    /// container has `lifetime="command"` and no route to a URL. Its container runs only for the
+    /// commands the app's actions start (OpenRun builds its image and starts no service), and
+    /// openrun records actions but does not execute them.
+    package static func notServedReason(_ plan: ExecutionPlan) -> String? {
+        guard let container = plan.container, container.command != nil, container.run == nil else { return nil }
+        if plan.routes.contains(where: { if case .url = $0.upstream { true } else { false } }) { return nil }
+        return "not serving \(plan.app.slug) (\(plan.app.path), \"\(plan.app.name)\"): its container has lifetime=\"command\", "
+            + "so it runs only for commands that the app's actions start, and openrun run does not execute actions; "
+            + "run a command with the run.sh of `openrun build --target docker`: run.sh exec COMMAND..."
     }
 
     /// `publicBase` with the app's domain (if any) and path.
