@@ -81,14 +81,13 @@ package struct ProxyRoute: Sendable {
 
 /// An upstream given as a URL: `http://host[:port][/base]` or `https://host[:port][/base]`.
 package struct UpstreamURL: Sendable, Hashable {
-    package var host: String
-    package var port: Int
     /// Prefixed to the forwarded path, without a trailing slash.
     package var basePath: String
-    /// Where connections go, with TLS for an https URL.
+    /// Where connections go (host, port, TLS for an https URL).
     package var endpoint: Endpoint
 
-    /// Parses an http or https URL; nil for anything else, and for https without a TLS context.
+    /// Parses an http or https URL; nil for anything else (a query or fragment included), and for
+    /// https without a TLS context.
     /// - Parameter tls: the client context for https URLs (verifying, one per configuration).
     package init?(_ text: String, tls: UpstreamTLSContext? = nil) {
         let lower = text.lowercased()
@@ -101,9 +100,11 @@ package struct UpstreamURL: Sendable, Hashable {
             return nil
         }
         if secure && tls == nil { return nil }
+        if text.contains("?") || text.contains("#") { return nil }
         let rest = text.dropFirst(secure ? "https://".count : "http://".count)
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        basePath = ProxyRoute.normalize(String(rest.dropFirst(authority.count).prefix { $0 != "?" && $0 != "#" }))
+        let authority = rest.prefix { $0 != "/" }
+        basePath = ProxyRoute.normalize(String(rest.dropFirst(authority.count)))
+        let host: String, port: Int
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
             guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else { return nil }
             host = String(authority[..<colon])

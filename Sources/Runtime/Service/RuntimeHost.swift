@@ -94,7 +94,7 @@ package final class RuntimeHost: Sendable {
                     target = .app(lifecycle)
                 case .url(let text):
                     guard let u = UpstreamURL(text, tls: urlTLS) else {
-                        throw RuntimeSetupError(description: "\(app.name): route \(r.path): the upstream is not an http:// or https:// URL with a host (and a valid port): \(text)")
+                        throw RuntimeSetupError(description: "\(app.name): route \(r.path): the upstream is not an http:// or https:// URL with a host, an optional port and path, and no query: \(text)")
                     }
                     target = .url(u)
                 }
