@@ -69,6 +69,24 @@ import Testing
         try await group.shutdownGracefully()
     }
 
+    @Test func anUpgradeToAnHTTPSUpstreamIsSplicedOverTLS() async throws {
+        let certs = try TestCertificates.get()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let upstream = try await TestUpstream(group: group, tls: certs.serverContext())
+        let f = try await Fixture.make({ _ in "https://localhost:\(upstream.port)" }) {
+            try UpstreamTLSContext.verifying(extraCAFiles: [certs.caFile], environment: [:])
+        }
+        let c = try await RawConnection(group: f.group, port: f.port)
+        try await c.send("GET /secure/ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+        #expect(try await c.response().status == 101)
+        try await c.send("through TLS and back")
+        #expect(try await c.wait { $0.contains("through TLS and back") }.contains("through TLS and back"))
+        await c.close()
+        await f.close()
+        await upstream.close()
+        try await group.shutdownGracefully()
+    }
+
     @Test func anIPAddressURLIsVerifiedAgainstTheCertificatesIPEntryWithoutSNI() async throws {
         let certs = try TestCertificates.get()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
