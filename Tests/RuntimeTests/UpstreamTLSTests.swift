@@ -42,7 +42,7 @@ import Testing
 
     @Test(arguments: Trust.allCases)
     func anHTTPSRouteIsVerifiedWithSNIAndTheURLAuthorityAsHost(trust: Trust) async throws {
-        let certs = try TestCertificates.get()
+        let certs = try await TestCertificates.get()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let sni = NIOLockedValueBox<[String?]>([])
         let upstream = try await TestUpstream(group: group, tls: certs.serverContext(sni: sni))
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func anUpgradeToAnHTTPSUpstreamIsSplicedOverTLS() async throws {
-        let certs = try TestCertificates.get()
+        let certs = try await TestCertificates.get()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream(group: group, tls: certs.serverContext())
         let f = try await Fixture.make({ _ in "https://localhost:\(upstream.port)" }) {
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func anIPAddressURLIsVerifiedAgainstTheCertificatesIPEntryWithoutSNI() async throws {
-        let certs = try TestCertificates.get()
+        let certs = try await TestCertificates.get()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let sni = NIOLockedValueBox<[String?]>([])
         let upstream = try await TestUpstream(group: group, tls: certs.serverContext(sni: sni))
@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func anUntrustedCertificateIs502NamingTheVerificationFailure() async throws {
-        let certs = try TestCertificates.get()
+        let certs = try await TestCertificates.get()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream(group: group, tls: certs.serverContext())
         // The system store only: the test CA is not in it.
@@ -123,7 +123,7 @@ import Testing
     }
 
     @Test func aCertificateForAnotherNameIs502() async throws {
-        let certs = try TestCertificates.get()
+        let certs = try await TestCertificates.get()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream(group: group, tls: certs.serverContext("elsewhere"))
         let f = try await Fixture.make({ _ in "https://localhost:\(upstream.port)" }) {
@@ -195,7 +195,7 @@ import Testing
     /// server on loopback (its certificate from a CA nobody trusts); the real health probe and the proxy
     /// both speak TLS to it without verifying.
     @Test func anHTTPSContainerIsProbedAndProxiedOverTLS() async throws {
-        let certs = try TestCertificates.get()
+        let certs = try await TestCertificates.get()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let upstream = try await TestUpstream(group: group, tls: certs.serverContext())
         let engine = InMemoryEngineDouble()

@@ -9,9 +9,15 @@ struct TestCertificates: Sendable {
     let folder: String
     var caFile: String { folder + "/ca.pem" }
 
-    static let shared: Result<TestCertificates, TestFailure> = Result { try make() }.mapError { TestFailure("\($0)") }
+    /// Made once, on a thread of its own: waiting on `openssl` must not block the few threads of
+    /// Swift's cooperative pool, which the runtime's timing-sensitive tests share.
+    private static let shared = Task<TestCertificates, any Error> {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try make() }) }.start()
+        }
+    }
 
-    static func get() throws -> TestCertificates { try shared.get() }
+    static func get() async throws -> TestCertificates { try await shared.value }
 
     private static func make() throws -> TestCertificates {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("openrun-tls-\(getpid())").path
