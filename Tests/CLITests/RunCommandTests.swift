@@ -28,6 +28,17 @@ struct RunCommandTests {
         #expect(r.stderr.contains("openrun run: nothing to serve (every app runs only commands)"))
     }
 
+    @Test("an unreadable --upstream-ca file is an error at start-up")
+    func unreadableUpstreamCA() throws {
+        let dist = try Processes.temporaryFolder("openrun-run-ca")
+        defer { try? FileManager.default.removeItem(atPath: dist) }
+        try Self.build(dist, path: "/api", spec: "proxy", params: ["url=https://localhost:9"])
+        let r = try OpenrunBinary.run(["run", dist, "--listen", "127.0.0.1:0", "--engine", "/bin/true",
+                                       "--upstream-ca", dist + "/missing.pem"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("--upstream-ca \(dist)/missing.pem: not a readable PEM certificate file"), "\(r.stderr)")
+    }
+
     @Test("lifetime=command apps are named as not served; the others are served")
     func commandAppsBesideServedOnes() throws {
         let dist = try Processes.temporaryFolder("openrun-run-mixed")

@@ -61,13 +61,14 @@ package final class RuntimeHost: Sendable {
 
         var lifecycles: [AppLifecycle] = []
         var routes: [ProxyRoute] = []
-        // One verifying TLS context for every https URL route, made only when one exists.
+        // One verifying TLS context for every https URL route, made when one exists (or CA files were
+        // given: a wrong path is an error even when no route uses it yet).
         var urlTLS: UpstreamTLSContext?
         let needsTLS = apps.contains { $0.routes.contains { r in
             if case .url(let u) = r.upstream { return u.lowercased().hasPrefix("https://") }
             return false
         } }
-        if needsTLS {
+        if needsTLS || !options.upstreamCAFiles.isEmpty {
             let tls = try UpstreamTLSContext.verifying(extraCAFiles: options.upstreamCAFiles, environment: options.environment)
             logger.info("https upstreams verified against \(tls.description)")
             urlTLS = tls
