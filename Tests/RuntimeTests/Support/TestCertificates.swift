@@ -19,9 +19,15 @@ struct TestCertificates: Sendable {
 
     static func get() async throws -> TestCertificates { try await shared.value }
 
+    /// This test process's folder, removed when the process exits.
+    private static var folderPath: String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("openrun-tls-\(getpid())").path
+    }
+
     private static func make() throws -> TestCertificates {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("openrun-tls-\(getpid())").path
+        let folder = folderPath
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: TestCertificates.folderPath) }
         func openssl(_ args: [String]) throws {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
