@@ -42,6 +42,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Event-loop threads of the proxy (default: one per core).", valueName: "n"))
     var threads: Int?
 
+    @Option(name: .customLong("upstream-ca"),
+            help: ArgumentHelp("A PEM file of CA certificates trusted for https:// proxy routes, on top of the system store (or SSL_CERT_FILE/SSL_CERT_DIR); repeatable.",
+                               valueName: "file"))
+    var upstreamCA: [String] = []
+
     @Option(help: ArgumentHelp("Log lines as text or as one JSON object per line.", valueName: "text|json"))
     var logFormat: String = "text"
 
@@ -93,15 +98,25 @@ struct RunCommand: AsyncParsableCommand {
         let publicHost = (host == "0.0.0.0" || host == "::") ? "localhost" : (host.contains(":") ? "[\(host)]" : host)
         let publicBase = "http://\(publicHost):\(port)"
         var apps: [ServedApp] = []
+        var notServed = 0
         for path in plans {
             let folder = (path as NSString).deletingLastPathComponent
             do {
                 let plan = try ExecutionPlan.decodeJSON(try Data(contentsOf: URL(fileURLWithPath: path)))
+                if let reason = ServedApp.notServedReason(plan) {
+                    Terminal.stderr("openrun run: \(reason)")
+                    notServed += 1
+                    continue
+                }
                 apps.append(try ServedApp(plan: plan, directory: folder, engine: engine.kind, publicBase: publicBase))
             } catch {
                 Terminal.stderr("openrun run: \(path): \(error)")
                 throw ExitCode(1)
             }
+        }
+        guard !apps.isEmpty else {
+            Terminal.stderr("openrun run: nothing to serve" + (notServed == plans.count ? " (every app runs only commands)" : ""))
+            throw ExitCode(1)
         }
 
         var options = RuntimeOptions(proxy: ProxyConfiguration(host: host, port: port))
@@ -109,6 +124,7 @@ struct RunCommand: AsyncParsableCommand {
         options.startTimeout = .seconds(startTimeout)
         options.shutdownGrace = .seconds(shutdownGrace)
         if let threads { options.threads = threads }
+        options.upstreamCAFiles = upstreamCA
         let runtime: RuntimeHost
         do {
             runtime = try RuntimeHost(apps: apps, options: options, engine: engine, logger: logger)

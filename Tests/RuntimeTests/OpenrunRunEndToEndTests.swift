@@ -6,15 +6,18 @@ import Testing
 @testable import Runtime
 
 /// `openrun build` then `openrun run` (the real binary) on the host's Podman, and with the `docker`
-/// CLI against `podman system service`: lazy start, the storm, forwarding headers, a missing
-/// secret, idle stop and restart, SIGTERM. Skipped without podman and the busybox test image.
+/// CLI against `podman system service`: lazy start, the storm, forwarding headers, Location
+/// rewrite, a missing secret, a quiet streaming response past the idle timeout, idle stop and
+/// restart, SIGTERM. Skipped without podman and the busybox test image.
 @Suite(.serialized, .enabled(if: Engine.testsEnabled, "needs the host's podman (dev/setup); always runs in CI"))
 struct OpenrunRunEndToEndTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let binary = root.appendingPathComponent(".build/debug/openrun").path
 
-    /// A busybox httpd app with a CGI script that shows what the container got.
+    /// A busybox httpd app with CGI scripts: `env` shows what the container got, `redirect` answers
+    /// 302 to `http://<its Host header>/somewhere`, `stream` writes a line, is quiet for
+    /// `streamQuietSeconds`, then writes another and ends.
     static func makeApp(in dir: URL) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: dir.appendingPathComponent("www/cgi-bin"), withIntermediateDirectories: true)
@@ -36,8 +39,28 @@ struct OpenrunRunEndToEndTests {
         echo "greeting=$GREETING"
 
         """.write(to: cgi, atomically: true, encoding: .utf8)
-        try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: cgi.path)
+        let redirect = dir.appendingPathComponent("www/cgi-bin/redirect")
+        try """
+        #!/bin/sh
+        printf 'Status: 302 Found\r\nLocation: http://%s/somewhere?x=1\r\nContent-Type: text/plain\r\n\r\n' "$HTTP_HOST"
+
+        """.write(to: redirect, atomically: true, encoding: .utf8)
+        let stream = dir.appendingPathComponent("www/cgi-bin/stream")
+        try """
+        #!/bin/sh
+        printf 'Content-Type: text/plain\r\n\r\n'
+        echo start
+        sleep \(streamQuietSeconds)
+        echo end
+
+        """.write(to: stream, atomically: true, encoding: .utf8)
+        for script in [cgi, redirect, stream] {
+            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        }
     }
+
+    /// How long the `stream` script is quiet: longer than the idle timeout the test serves with (2 s).
+    static let streamQuietSeconds = 4
 
     /// A running `openrun run`, its output in files.
     final class Server: @unchecked Sendable {
@@ -117,7 +140,12 @@ struct OpenrunRunEndToEndTests {
         let scratch = try Self.scratch()
         let (dist, appPath, container, image) = try await Self.build(scratch: scratch, tag: "podman")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        defer {
+            try? FileManager.default.removeItem(at: scratch)
+            // Also when the test fails half-way.
+            _ = try? Engine.podman(["rm", "-f", container])
+            _ = try? Engine.podman(["rmi", "-f", image])
+        }
 
         // Without the secret: a clear 503 naming the variable, and no container.
         let noSecret = try Server([dist, "--listen", "127.0.0.1:0"], environment: Self.environment([:]), scratch: scratch)
@@ -156,14 +184,35 @@ struct OpenrunRunEndToEndTests {
         #expect(cgi.body.contains("greeting=s3cret"))
         #expect(cgi.header("x-openrun-cold-start") == nil)
 
+        // Location rewrite: the container's absolute redirect to itself becomes the public URL with the
+        // stripped prefix restored.
+        let proxyPort = Int(base.split(separator: ":").last!)!
+        let redirect = try await fetch(group, port: proxyPort, "GET", appPath + "/cgi-bin/redirect", host: "apps.example:8080")
+        #expect(redirect.status == 302)
+        #expect(redirect.header("location") == "http://apps.example:8080\(appPath)/somewhere?x=1")
+
         // CL + TE: rejected by the proxy.
-        let raw = try await RawConnection(group: group, port: Int(base.split(separator: ":").last!)!)
+        let raw = try await RawConnection(group: group, port: proxyPort)
         try await raw.send("POST \(appPath)/ HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
         #expect(try await raw.response().status == 400)
         await raw.close()
 
-        // Idle stop within a second of the deadline (2 s after the last response).
+        // A streaming response, open and quiet past the idle timeout (2 s): the app stays up.
         let clock = ContinuousClock()
+        let stream = try await RawConnection(group: group, port: proxyPort)
+        try await stream.send("GET \(appPath)/cgi-bin/stream HTTP/1.1\r\nHost: a\r\n\r\n")
+        let started = try await stream.wait(timeout: .seconds(5)) { $0.contains("start\n") }
+        #expect(started.contains("start\n"), "\(started)")
+        let streamOpened = clock.now
+        // Past the deadline plus a stop's own time: an idle stop would have happened by now.
+        try await Task.sleep(until: streamOpened + .milliseconds(3400), clock: .continuous)
+        #expect(try await engine.state(container: container) == .running, "stopped under an open stream")
+        let ended = try await stream.wait(timeout: .seconds(Self.streamQuietSeconds + 3)) { $0.contains("end\n") }
+        #expect(ended.contains("end\n"), "\(ended)")
+        #expect(!server.log.contains("idle stop"), "\(server.log)")
+        await stream.close()
+
+        // Idle stop within a second of the deadline (2 s after the stream ended).
         let last = clock.now
         var stoppedAfter: Duration?
         while clock.now - last < .seconds(8) {
@@ -190,8 +239,6 @@ struct OpenrunRunEndToEndTests {
         let log = server.log
         #expect(log.contains("ready in"))
         #expect(log.contains("idle stop"))
-        _ = try? await engine.exec(["rm", "-f", container])
-        _ = try? await engine.exec(["rmi", "-f", image])
         try await group.shutdownGracefully()
     }
 
@@ -207,6 +254,9 @@ struct OpenrunRunEndToEndTests {
         defer {
             service.kill()
             try? FileManager.default.removeItem(at: scratch)
+            // Also when the test fails half-way.
+            _ = try? Engine.podman(["rm", "-f", container])
+            _ = try? Engine.podman(["rmi", "-f", image, "docker.io/" + image])
         }
         for _ in 0..<300 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(10)) }
 
@@ -223,8 +273,6 @@ struct OpenrunRunEndToEndTests {
         await service.stop()
         #expect(server.log.contains("engine docker"))
         if case .running = try await env.engine.state(container: container) { Issue.record("container left running") }
-        _ = try? await env.engine.exec(["rm", "-f", container])
-        _ = try? await env.engine.exec(["rmi", "-f", image, "docker.io/" + image])
         try await group.shutdownGracefully()
     }
 }

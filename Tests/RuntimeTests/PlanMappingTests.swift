@@ -57,6 +57,17 @@ import Testing
         #expect(!docker.recipe!.runOptions.contains("keep-id"))
     }
 
+    @Test func aContainerServingHTTPSIsProbedAndProxiedOverTLS() throws {
+        var plan = Self.plan()
+        #expect(try ServedApp(plan: plan, directory: "/d", engine: .podman, publicBase: "http://127.0.0.1:25222").recipe?.https == false)
+        plan.container!.start = plan.container!.start.map { step in
+            if case .waitHealthy(var w) = step { w.scheme = .https; return .waitHealthy(w) }
+            return step
+        }
+        let app = try ServedApp(plan: plan, directory: "/d", engine: .podman, publicBase: "http://127.0.0.1:25222")
+        #expect(app.recipe?.https == true)
+    }
+
     @Test func routesToAContainerWithoutOneAreRefused() {
         var plan = Self.plan()
         plan.container = nil

@@ -316,10 +316,13 @@ import Testing
 
     @Test func aLongStreamingResponseKeepsTheAppUp() async throws {
         let f = try await Fixture.make(idle: .milliseconds(50))
-        _ = try await f.get("/app/echo")
-        let slow = try await f.get("/app/slow/400")
-        #expect(slow.body == "slow")
+        // The request that starts the app holds it from the start: no idle gap before it, and the
+        // check comes while it is still in flight (a loaded machine delaying this task must not see
+        // the idle stop that follows its end).
+        let slow = Task { try await f.get("/app/slow/1000") }
+        try await Task.sleep(for: .milliseconds(300))
         #expect(f.launchers["app"]!.stops == 0)
+        #expect(try await slow.value.body == "slow")
         await f.close()
     }
 
@@ -440,7 +443,10 @@ import Testing
         let f = try await Fixture.make()
         _ = try await f.get("/app/echo")
         let slow = Task { try await f.get("/app/slow/300") }
-        try await Task.sleep(for: .milliseconds(50))
+        // In flight before the shutdown begins (a fixed sleep lost that race on a loaded machine).
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(5)
+        while f.server.inFlightRequests == 0 && clock.now < end { try await Task.sleep(for: .milliseconds(2)) }
         await f.server.shutdown(grace: .seconds(2))
         let r = try await slow.value
         #expect(r.body == "slow")

@@ -6,15 +6,24 @@ package protocol AppLauncher: Sendable {
     func stop() async
 }
 
-/// Where a started app listens.
+/// Where a started app (or a URL route) listens, and whether it speaks TLS there.
 package struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     package var host: String
     package var port: Int
+    /// TLS on the connection (https upstreams); nil for plain HTTP.
+    package var tls: UpstreamTLS?
 
-    package init(host: String, port: Int) {
+    package init(host: String, port: Int, tls: UpstreamTLS? = nil) {
         self.host = host
         self.port = port
+        self.tls = tls
     }
 
     package var description: String { "\(host):\(port)" }
+
+    /// The Host header for it (as in a URL of its scheme): the port left out when it is the default one.
+    package var authority: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return port == (tls == nil ? 80 : 443) ? h : "\(h):\(port)"
+    }
 }

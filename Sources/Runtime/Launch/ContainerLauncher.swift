@@ -72,7 +72,9 @@ package struct ContainerLauncher: AppLauncher {
                 }
                 throw StartFailure.noPublishedPort(container: name, port: recipe.containerPort)
             }
-            let endpoint = Endpoint(host: "127.0.0.1", port: port)
+            // An https container: TLS on loopback, its (self-signed) certificate not verified.
+            let endpoint = Endpoint(host: "127.0.0.1", port: port,
+                                    tls: try recipe.https ? UpstreamTLS(context: .loopbackContainer(), host: "127.0.0.1") : nil)
             try await waitHealthy(endpoint)
             upByUs.withLockedValue { $0 = true }
             return endpoint
@@ -159,7 +161,7 @@ package struct ContainerLauncher: AppLauncher {
         var attempt = 0
         while true {
             attempt += 1
-            if await probe.check(host: endpoint.host, port: endpoint.port, path: recipe.healthPath) {
+            if await probe.check(endpoint, path: recipe.healthPath) {
                 return
             }
             let now = clock.now

@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// `GET path` on a fresh connection; only a final 200 counts. Each attempt is bounded by `timeout`.
+/// `GET path` on a fresh connection (TLS for an https endpoint); only a final 200 counts. Each
+/// attempt, TLS handshake included, is bounded by `timeout`.
 package struct HTTPHealthProbe: HealthProbe {
     package let group: any EventLoopGroup
     package let timeout: Duration
@@ -12,7 +13,7 @@ package struct HTTPHealthProbe: HealthProbe {
         self.timeout = timeout
     }
 
-    package func check(host: String, port: Int, path: String) async -> Bool {
+    package func check(_ endpoint: Endpoint, path: String) async -> Bool {
         let loop = group.next()
         let promise = loop.makePromise(of: Bool.self)
         let timeout = self.timeout
@@ -22,18 +23,19 @@ package struct HTTPHealthProbe: HealthProbe {
                 .connectTimeout(.nanoseconds(timeout.nanoseconds))
                 .channelInitializer { ch in
                     ch.eventLoop.makeCompletedFuture {
+                        try UpstreamTLS.configure(ch, for: endpoint)
                         try ch.pipeline.syncOperations.addHTTPClientHandlers()
                         try ch.pipeline.syncOperations.addHandler(StatusHandler(promise: promise))
                     }
                 }
-                .connect(host: host, port: port).get()
+                .connect(host: endpoint.host, port: endpoint.port).get()
         } catch {
             promise.succeed(false)
             return false
         }
         let scheduled = loop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { promise.succeed(false) }
         var headers = HTTPHeaders()
-        headers.add(name: "host", value: "\(host):\(port)")
+        headers.add(name: "host", value: endpoint.authority)
         headers.add(name: "user-agent", value: "openrun-health")
         headers.add(name: "connection", value: "close")
         channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)),

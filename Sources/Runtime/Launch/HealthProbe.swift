@@ -1,7 +1,7 @@
 /// One health check attempt against a published port.
 package protocol HealthProbe: Sendable {
-    /// True when `GET http://host:port<path>` answered a final 200.
-    func check(host: String, port: Int, path: String) async -> Bool
+    /// True when `GET <path>` on `endpoint` (over TLS when it says so) answered a final 200.
+    func check(_ endpoint: Endpoint, path: String) async -> Bool
 }
 
 /// How health polling paces itself: the first attempts come milliseconds apart, then back off.

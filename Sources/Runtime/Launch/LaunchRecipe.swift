@@ -56,6 +56,9 @@ package struct LaunchRecipe: Sendable, Hashable {
     package var command: [String]
     /// The port the app listens on inside the container.
     package var containerPort: Int
+    /// The app serves https on `containerPort` (`scheme="https"`): health checks and proxying use
+    /// TLS, without verifying the container's certificate (see `UpstreamTLS`).
+    package var https: Bool
     /// Health check path, e.g. `/`.
     package var healthPath: String
     package var polling: HealthPolling
@@ -70,7 +73,7 @@ package struct LaunchRecipe: Sendable, Hashable {
 
     package init(containerName: String, image: Image, volumes: [Volume] = [], runOptions: [String] = [],
                  env: [PlanEnv] = [], secretFiles: [SecretFile] = [], runImage: String, command: [String] = [],
-                 containerPort: Int, healthPath: String = "/", polling: HealthPolling = HealthPolling(),
+                 containerPort: Int, https: Bool = false, healthPath: String = "/", polling: HealthPolling = HealthPolling(),
                  stopTimeoutSeconds: Int = 1, planDigest: String? = nil, appURL: String = "",
                  secretDirectory: String? = nil) {
         self.containerName = containerName
@@ -82,6 +85,7 @@ package struct LaunchRecipe: Sendable, Hashable {
         self.runImage = runImage
         self.command = command
         self.containerPort = containerPort
+        self.https = https
         self.healthPath = healthPath
         self.polling = polling
         self.stopTimeoutSeconds = stopTimeoutSeconds

@@ -20,11 +20,26 @@ extension ServedApp {
                   preserveHost: r.preserveHost, responseHeaders: r.responseHeaders.map { (name: $0.name, value: $0.value) })
         }
         if recipe == nil, routes.contains(where: { $0.upstream == .container }) {
+            if plan.container?.command != nil {
+                throw RuntimeSetupError(description: "\(app.slug) (\(app.path)): its routes go to its container, but that container has lifetime=\"command\" and serves no port")
+            }
             throw RuntimeSetupError(description: "\(app.name) (\(app.path)): its routes go to a container, but the plan runs none that serves a port")
         }
         self.init(name: app.slug, domain: app.domain, path: app.path, recipe: recipe, routes: routes,
                   redirectBarePath: app.redirectBarePath,
                   idleTimeout: .seconds(plan.runtime.idleTimeoutSeconds))
+    }
+
+    /// Why `openrun run` has nothing to serve for `plan`, or nil when it serves it: an app whose
+    /// container has `lifetime="command"` and no route to a URL. Its container runs only for the
+    /// commands the app's actions start (OpenRun builds its image and starts no service), and
+    /// openrun records actions but does not execute them.
+    package static func notServedReason(_ plan: ExecutionPlan) -> String? {
+        guard let container = plan.container, container.command != nil, container.run == nil else { return nil }
+        if plan.routes.contains(where: { if case .url = $0.upstream { true } else { false } }) { return nil }
+        return "not serving \(plan.app.slug) (\(plan.app.path), \"\(plan.app.name)\"): its container has lifetime=\"command\", "
+            + "so it runs only for commands that the app's actions start, and openrun run does not execute actions; "
+            + "run a command with the run.sh of `openrun build --target docker`: run.sh exec COMMAND..."
     }
 
     /// `publicBase` with the app's domain (if any) and path.
@@ -65,9 +80,6 @@ extension ServedApp {
                 health = w
             }
         }
-        if let h = health, h.scheme == .https {
-            throw RuntimeSetupError(description: "\(container.name): the container serves https, which openrun run does not proxy yet; run it with run.sh")
-        }
         var options = ["--label", "dev.openrun.plan=\(container.digest)",
                        "--publish", publish.value(hostPort: nil)]
         options += run.options
@@ -92,7 +104,7 @@ extension ServedApp {
         }
         return LaunchRecipe(containerName: container.name, image: image, volumes: volumes, runOptions: options,
                             env: run.env, secretFiles: secretFiles, runImage: run.image,
-                            containerPort: publish.containerPort, healthPath: health?.path ?? "/", polling: polling,
+                            containerPort: publish.containerPort, https: health?.scheme == .https, healthPath: health?.path ?? "/", polling: polling,
                             stopTimeoutSeconds: container.stop.timeoutSeconds, planDigest: container.digest,
                             appURL: appURL)
     }

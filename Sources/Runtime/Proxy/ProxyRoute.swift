@@ -84,28 +84,44 @@ package struct ProxyRoute: Sendable {
     }
 }
 
-/// An upstream given as a URL: `http://host:port/base`.
+/// An upstream given as a URL: `http://host[:port][/base]` or `https://host[:port][/base]`.
 package struct UpstreamURL: Sendable, Hashable {
-    package var host: String
-    package var port: Int
     /// Prefixed to the forwarded path, without a trailing slash.
     package var basePath: String
+    /// Where connections go (host, port, TLS for an https URL).
+    package var endpoint: Endpoint
 
-    /// Parses `http://host[:port][/path]`; nil for anything else (https needs TLS, not built in).
-    package init?(_ text: String) {
-        guard text.hasPrefix("http://") else { return nil }
-        let rest = text.dropFirst("http://".count)
+    /// Parses an http or https URL; nil for anything else (a query or fragment included), and for
+    /// https without a TLS context.
+    /// - Parameter tls: the client context for https URLs (verifying, one per configuration).
+    package init?(_ text: String, tls: UpstreamTLSContext? = nil) {
+        let lower = text.lowercased()
+        let secure: Bool
+        if lower.hasPrefix("http://") {
+            secure = false
+        } else if lower.hasPrefix("https://") {
+            secure = true
+        } else {
+            return nil
+        }
+        if secure && tls == nil { return nil }
+        if text.contains("?") || text.contains("#") { return nil }
+        let rest = text.dropFirst(secure ? "https://".count : "http://".count)
         let authority = rest.prefix { $0 != "/" }
         basePath = ProxyRoute.normalize(String(rest.dropFirst(authority.count)))
+        let host: String, port: Int
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
-            guard let p = Int(authority[authority.index(after: colon)...]) else { return nil }
+            guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else { return nil }
             host = String(authority[..<colon])
             port = p
         } else {
             host = String(authority)
-            port = 80
+            port = secure ? 443 : 80
         }
-        if host.isEmpty { return nil }
+        if host.isEmpty || host.contains("@") { return nil }
+        // Connect to an IPv6 literal without its brackets (`Endpoint.authority` puts them back).
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        endpoint = Endpoint(host: bare, port: port, tls: secure ? tls.map { UpstreamTLS(context: $0, host: bare) } : nil)
     }
 }
 

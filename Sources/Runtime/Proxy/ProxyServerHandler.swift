@@ -312,7 +312,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
         switch route.target {
         case .url(let u):
-            connectUpstream(Endpoint(host: u.host, port: u.port), ex)
+            connectUpstream(u.endpoint, ex)  // [TLS] the URL's endpoint carries TLS for https:// (UpstreamTLS.swift)
         case .app(let lifecycle):
             ex.lifecycle = lifecycle
             if let lease = lifecycle.acquireIfReady() {
@@ -401,6 +401,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let (_, _, handler) = bound.value
+                    // [TLS] https upstreams: the TLS client handler goes first, below the byte-level
+                    // handler (a no-op for plain endpoints); see UpstreamTLS.swift.
+                    try UpstreamTLS.configure(channel, for: endpoint)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -460,7 +463,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let route = ex.route { a.replacing = route.responseHeaders }
         if head.fields.contains(where: { $0.kind == .location }), let e = ex.endpoint, let location = head.first(.location) {
             let publicAuthority = ex.head.host ?? "\(shared.configuration.host):\(shared.configuration.port)"
-            a.location = HeaderRewriting.rewriteLocation(location, upstreamAuthority: e.description,
+            a.location = HeaderRewriting.rewriteLocation(location, upstreamAuthority: e.authority,  // [TLS] 443/80 left out
                                                          publicAuthority: publicAuthority,
                                                          strippedPrefix: ex.strippedPrefix)
         }
@@ -579,7 +582,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if let error = upstream.lastError {
                 shared.logger.warning("upstream failed", metadata: ["app": "\(ex.appName)", "error": "\(error)"])
             }
-            let why = upstream.sentInvalidResponse ? "sent an invalid HTTP response" : "closed the connection without answering"
+            let why = (upstream.lastError as? UpstreamTLSError).map { "could not be reached: \($0.reason)" }  // [TLS]
+                ?? (upstream.sentInvalidResponse ? "sent an invalid HTTP response" : "closed the connection without answering")
             respond(ex, status: .badGateway, body: "openrun: \(ex.appName) \(why)\n")
         } else {
             // Cut mid-response: the client must see it cut too.

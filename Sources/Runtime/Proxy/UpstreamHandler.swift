@@ -44,7 +44,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     init(endpoint: Endpoint, pool: UpstreamPool?) {
         self.endpoint = endpoint
         self.pool = pool
-        self.hostHeader = endpoint.port == 80 ? endpoint.host : endpoint.description
+        self.hostHeader = endpoint.authority  // [TLS] the port left out when it is the scheme's default
     }
 
     var isActive: Bool { context?.channel.isActive ?? false }

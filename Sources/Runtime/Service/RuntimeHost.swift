@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -15,6 +16,10 @@ package struct RuntimeOptions: Sendable {
     package var shutdownGrace: Duration
     /// Event-loop threads of the proxy (default: one per core).
     package var threads: Int = System.coreCount
+    /// PEM files of CAs trusted for https URL routes on top of the system store (`--upstream-ca`).
+    package var upstreamCAFiles: [String] = []
+    /// Where `SSL_CERT_FILE`/`SSL_CERT_DIR` are read from (openrun's environment; injected by tests).
+    package var environment: [String: String] = ProcessInfo.processInfo.environment
 
     package init(proxy: ProxyConfiguration = ProxyConfiguration(), idleTimeout: Duration? = nil,
                  startTimeout: Duration = .seconds(120), shutdownGrace: Duration = .seconds(10)) {
@@ -56,6 +61,18 @@ package final class RuntimeHost: Sendable {
 
         var lifecycles: [AppLifecycle] = []
         var routes: [ProxyRoute] = []
+        // One verifying TLS context for every https URL route, made when one exists (or CA files were
+        // given: a wrong path is an error even when no route uses it yet).
+        var urlTLS: UpstreamTLSContext?
+        let needsTLS = apps.contains { $0.routes.contains { r in
+            if case .url(let u) = r.upstream { return u.lowercased().hasPrefix("https://") }
+            return false
+        } }
+        if needsTLS || !options.upstreamCAFiles.isEmpty {
+            let tls = try UpstreamTLSContext.verifying(extraCAFiles: options.upstreamCAFiles, environment: options.environment)
+            logger.info("https upstreams verified against \(tls.description)")
+            urlTLS = tls
+        }
         for app in apps {
             var lifecycle: AppLifecycle?
             if let recipe = app.recipe {
@@ -77,8 +94,8 @@ package final class RuntimeHost: Sendable {
                     }
                     target = .app(lifecycle)
                 case .url(let text):
-                    guard let u = UpstreamURL(text) else {
-                        throw RuntimeSetupError(description: "\(app.name): route \(r.path): only http:// upstream URLs are supported, not \(text)")
+                    guard let u = UpstreamURL(text, tls: urlTLS) else {
+                        throw RuntimeSetupError(description: "\(app.name): route \(r.path): the upstream is not an http:// or https:// URL with a host, an optional port and path, and no query: \(text)")
                     }
                     target = .url(u)
                 }

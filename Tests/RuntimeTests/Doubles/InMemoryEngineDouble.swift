@@ -28,6 +28,9 @@ final class InMemoryEngineDouble: ContainerEngine, HealthProbe, Sendable {
         var runFails: EngineError?
         /// Every `start` publishes a new port (as podman does for `-p 127.0.0.1::PORT`).
         var newPortOnStart = true
+        /// Publish this port instead (a real server the test runs in its place); health comes from the
+        /// real server then, through a real probe.
+        var fixedPort: Int?
     }
 
     private struct State {
@@ -127,6 +130,7 @@ final class InMemoryEngineDouble: ContainerEngine, HealthProbe, Sendable {
                 s.nextPort += 1
                 port = s.nextPort
             }
+            if let fixed = b.fixedPort { port = fixed }
             let st: ContainerState = b.exitsWithLogs == nil ? .running : .stopped(exitCode: 1)
             var c = s.containers[name] ?? Container(state: st, port: port, healthyAt: .now)
             c.state = st
@@ -156,8 +160,9 @@ final class InMemoryEngineDouble: ContainerEngine, HealthProbe, Sendable {
     }
 
     /// Health: 200 once the container with that port is running and booted.
-    func check(host: String, port: Int, path: String) async -> Bool {
-        state.withLockedValue { s in
+    func check(_ endpoint: Endpoint, path: String) async -> Bool {
+        let port = endpoint.port
+        return state.withLockedValue { s in
             s.containers.values.contains { $0.port == port && $0.state == .running && ContinuousClock.now >= $0.healthyAt }
         }
     }

@@ -3,15 +3,16 @@ import NIOPosix
 
 /// An upstream that answers every connection with fixed bytes once the request head is in,
 /// then closes: for responses NIO's own encoder would never write (close-delimited bodies).
+/// `silent`: reads everything and never answers (a server stuck before its TLS handshake).
 final class CannedUpstream: Sendable {
     let port: Int
     private let channel: any Channel
 
-    init(group: any EventLoopGroup, response: String) async throws {
+    init(group: any EventLoopGroup, response: String, silent: Bool = false) async throws {
         channel = try await ServerBootstrap(group: group)
             .childChannelInitializer { ch in
                 ch.eventLoop.makeCompletedFuture {
-                    try ch.pipeline.syncOperations.addHandler(Answer(response: response))
+                    try ch.pipeline.syncOperations.addHandler(Answer(response: response, silent: silent))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -23,9 +24,14 @@ final class CannedUpstream: Sendable {
     private final class Answer: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
         let response: String
+        let silent: Bool
         var seen = ""
-        init(response: String) { self.response = response }
+        init(response: String, silent: Bool) {
+            self.response = response
+            self.silent = silent
+        }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            if silent { return }
             seen += String(buffer: unwrapInboundIn(data))
             if seen.contains("\r\n\r\n") {
                 let channel = context.channel

@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A small real HTTP server on loopback that the proxy forwards to (no mock of NIO):
 /// * `/echo...`: answers the request line and headers as text, one `name: value` a line.
@@ -11,6 +12,7 @@ import NIOPosix
 /// * `/drip/N`: N chunks 20 ms apart (a streaming response).
 /// * POST `/count`: answers the number of body bytes received.
 /// * `Upgrade: echo`: 101, then every byte is echoed back.
+/// With a TLS context it speaks https only, and records the SNI names clients sent.
 final class TestUpstream: Sendable {
     let port: Int
     private let channel: any Channel
@@ -18,7 +20,7 @@ final class TestUpstream: Sendable {
 
     var acceptedConnections: Int { accepted.withLockedValue { $0 } }
 
-    init(group: any EventLoopGroup) async throws {
+    init(group: any EventLoopGroup, tls: NIOSSLContext? = nil) async throws {
         let accepted = self.accepted
         let portBox = NIOLockedValueBox(0)
         channel = try await ServerBootstrap(group: group)
@@ -26,6 +28,7 @@ final class TestUpstream: Sendable {
             .childChannelInitializer { channel in
                 accepted.withLockedValue { $0 += 1 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     let upgrader = EchoUpgrader()
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
