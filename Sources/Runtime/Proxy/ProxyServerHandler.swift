@@ -114,6 +114,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .tunnel:
             if let up = tunnel?.upstream {
                 up.write(buffer)
+                upstreamNeedsFlush = true
                 if !up.isWritable { setUpstreamUnwritable(true) }
             }
             return
@@ -129,8 +130,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        guard upstreamNeedsFlush else { return }
+        upstreamNeedsFlush = false
         if let up = tunnel?.upstream { up.flush() } else { exchange?.upstream?.flush() }
-        context.fireChannelReadComplete()
     }
 
     /// Takes heads and bodies from `inbound` as far as it can; re-entrant calls only ask for another pass.
@@ -246,6 +248,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if ex.responseEnded { return }  // draining the rest of a request already answered
         if let up = ex.upstream, ex.headSent {
             up.write(part)
+            upstreamNeedsFlush = true
             if !up.isWritable { setUpstreamUnwritable(true) }
         } else {
             ex.pending.append(part)
@@ -439,9 +442,13 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let parts = ex.pending
         ex.pending = []
         ex.headSent = true
-        up.write(out)
-        for part in parts { up.write(part) }
-        up.flush()
+        if parts.isEmpty {
+            up.writeAndFlush(out)
+        } else {
+            up.write(out)
+            for part in parts { up.write(part) }
+            up.flush()
+        }
         guard ex.upstream === up else { return }
         setWaiting(false)
         if !up.isWritable { setUpstreamUnwritable(true) }
@@ -491,7 +498,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var out = allocator.buffer(capacity: head.bytes.readableBytes + 128)
         HeaderRewriting.writeClientResponse(head, clientMinorVersion: ex.head.minorVersion, keepUpgrade: false,
                                             additions: a, into: &out)
-        context.write(wrapOutboundOut(out), promise: nil)
+        // Held until the body's first bytes (a small body joins it) or the end of this read.
+        response = out
         return dataOnly
     }
 
@@ -507,10 +515,18 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let context else { return }
         if phase == .tunnel {
             context.write(wrapOutboundOut(body), promise: nil)
+            clientNeedsFlush = true
             return
         }
         guard let ex = exchange else { return }
         ex.bytesOut += body.readableBytes
+        clientNeedsFlush = true
+        if !ex.rechunk, response != nil, body.readableBytes <= Self.joinLimit {
+            var b = body
+            response!.writeBuffer(&b)
+            return
+        }
+        writeResponse(context)
         if ex.rechunk {
             var size = allocator.buffer(capacity: 18)
             size.writeString(String(body.readableBytes, radix: 16))
@@ -523,8 +539,31 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// A response head (and small body) not written yet.
+    private var response: ByteBuffer?
+    /// Bytes were written to the client since its last flush.
+    private var clientNeedsFlush = false
+    /// Bytes were written to the upstream since its last flush.
+    private var upstreamNeedsFlush = false
+    /// Bodies up to this size are copied behind their head: one write instead of two.
+    private static let joinLimit = 16 * 1024
+
+    private func writeResponse(_ context: ChannelHandlerContext) {
+        if let r = response {
+            response = nil
+            context.write(wrapOutboundOut(r), promise: nil)
+        }
+    }
+
     func upstreamReadComplete() {
-        context?.flush()
+        guard let context, clientNeedsFlush || response != nil else { return }
+        clientNeedsFlush = false
+        if let r = response {
+            response = nil
+            context.writeAndFlush(wrapOutboundOut(r), promise: nil)
+        } else {
+            context.flush()
+        }
     }
 
     func upstreamEnd(from upstream: UpstreamHandler) {
@@ -540,17 +579,24 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             upstream.close()
         }
         setUpstreamUnwritable(false)
-        if ex.rechunk { context.write(wrapOutboundOut(ByteBuffer(staticString: "0\r\n\r\n")), promise: nil) }
+        var last = response ?? ByteBuffer()
+        response = nil
+        clientNeedsFlush = false
+        if ex.rechunk { last.writeStaticString("0\r\n\r\n") }
         if ex.closeAfterResponse {
             phase = .closing
             inbound = nil
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer()))
+            context.writeAndFlush(wrapOutboundOut(last))
                 .whenComplete { _ in channel.close(promise: nil) }
             finishExchange(ex)
             return
         }
-        context.flush()
+        if last.readableBytes > 0 {
+            context.writeAndFlush(wrapOutboundOut(last), promise: nil)
+        } else {
+            context.flush()
+        }
         if ex.requestEnded { finishExchange(ex) }
     }
 
@@ -589,6 +635,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // Cut mid-response: the client must see it cut too.
             ex.responseEnded = true
             phase = .closing
+            if let context, let r = response {
+                response = nil
+                context.writeAndFlush(wrapOutboundOut(r), promise: nil)
+            }
             context?.close(promise: nil)
             finishExchange(ex)
         }

@@ -77,6 +77,10 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func flush() { context?.flush() }
 
+    func writeAndFlush(_ buffer: ByteBuffer) {
+        context?.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
     func close() { context?.close(promise: nil) }
 
     /// Pauses or resumes reading responses (backpressure from the client side).

@@ -87,8 +87,9 @@ extension HTTPHeadError: CustomStringConvertible {
 
 /// A parsed HTTP/1 request or response head: the bytes as they came, the fields as offsets into them,
 /// and what the proxy needs to know of them. Parsing is strict (RFC 9112): CRLF line ends, token names
-/// with no whitespace before the colon, no obs-fold, no control characters in values.
-struct HTTPHead {
+/// with no whitespace before the colon, no obs-fold, no control characters in values. A class: an
+/// exchange and the writers share one head instead of copying its references around.
+final class HTTPHead {
     /// The head's bytes, from the start line up to and including the empty line.
     let bytes: ByteBuffer
     var fields: [HeaderField] = []
@@ -118,6 +119,10 @@ struct HTTPHead {
     var hasUpgrade = false
     /// `Connection` names headers beyond close/keep-alive/upgrade (rare; marked after parsing).
     var connectionNamesOthers = false
+
+    init(bytes: ByteBuffer) {
+        self.bytes = bytes
+    }
 
     var isHTTP10: Bool { minorVersion == 0 }
 
@@ -156,7 +161,7 @@ struct HTTPHead {
 extension HTTPHead {
     /// Parses a request head; `bytes` ends with the empty line (see `HeadScanner`).
     static func parseRequest(_ bytes: ByteBuffer, maxFields: Int) throws(HTTPHeadError) -> HTTPHead {
-        var head = HTTPHead(bytes: bytes)
+        let head = HTTPHead(bytes: bytes)
         try bytes.withUnsafeReadableBytes { (raw) throws(HTTPHeadError) in
             let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
             let n = raw.count
@@ -175,14 +180,14 @@ extension HTTPHead {
             head.minorVersion = try parseVersion(p, n, &i)
             guard i + 1 < n, p[i] == .cr, p[i + 1] == .lf else { throw .malformed("invalid request line") }
             i += 2
-            try parseFields(p, n, &i, into: &head, maxFields: maxFields)
+            try parseFields(p, n, &i, into: head, maxFields: maxFields)
         }
         return head
     }
 
     /// Parses a response head; `bytes` ends with the empty line.
     static func parseResponse(_ bytes: ByteBuffer, maxFields: Int) throws(HTTPHeadError) -> HTTPHead {
-        var head = HTTPHead(bytes: bytes)
+        let head = HTTPHead(bytes: bytes)
         try bytes.withUnsafeReadableBytes { (raw) throws(HTTPHeadError) in
             let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
             let n = raw.count
@@ -202,7 +207,7 @@ extension HTTPHead {
             head.reasonRange = r0..<i
             guard i + 1 < n, p[i] == .cr, p[i + 1] == .lf else { throw .malformed("invalid status line") }
             i += 2
-            try parseFields(p, n, &i, into: &head, maxFields: maxFields)
+            try parseFields(p, n, &i, into: head, maxFields: maxFields)
         }
         return head
     }
@@ -219,7 +224,7 @@ extension HTTPHead {
     }
 
     /// Header fields from `i` up to the empty line that ends the head.
-    private static func parseFields(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, into head: inout HTTPHead,
+    private static func parseFields(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, into head: HTTPHead,
                                     maxFields: Int) throws(HTTPHeadError) {
         head.fields.reserveCapacity(12)
         while true {
@@ -261,7 +266,7 @@ extension HTTPHead {
 
 extension HTTPHead {
     /// Gathers what a recognised header says.
-    fileprivate mutating func note(_ kind: HeaderKind, _ v: UnsafePointer<UInt8>, _ count: Int) throws(HTTPHeadError) {
+    fileprivate func note(_ kind: HeaderKind, _ v: UnsafePointer<UInt8>, _ count: Int) throws(HTTPHeadError) {
         switch kind {
         case .host:
             if host == nil { host = String(decoding: UnsafeBufferPointer(start: v, count: count), as: UTF8.self) }
@@ -311,7 +316,7 @@ extension HTTPHead {
     }
 
     /// Marks the fields that `Connection` names (beyond close/keep-alive/upgrade) as hop-by-hop.
-    fileprivate mutating func markConnectionNamed(_ p: UnsafePointer<UInt8>) {
+    fileprivate func markConnectionNamed(_ p: UnsafePointer<UInt8>) {
         for ci in fields.indices where fields[ci].kind == .connection {
             let c = fields[ci]
             var it = HTTPBytes.ListIterator(p + Int(c.valueStart), Int(c.valueLength))
