@@ -16,10 +16,11 @@ import IR
         planDigest: "d1", appURL: "http://127.0.0.1:25222/app")
 
     static func make(_ engine: InMemoryEngineDouble, idle: Duration? = nil, startTimeout: Duration = .seconds(5),
-                     env: [String: String] = ["API_KEY": "k"], events: EventLog? = nil) -> AppLifecycle {
+                     env: [String: String] = ["API_KEY": "k"], backoff: Duration = .zero,
+                     events: EventLog? = nil) -> AppLifecycle {
         let launcher = ContainerLauncher(recipe: recipe, engine: engine, probe: engine, environment: { env })
         return AppLifecycle(name: "app", launcher: launcher, idleTimeout: idle, startTimeout: startTimeout,
-                            onEvent: { e in events?.append(e) })
+                            failureBackoff: backoff, onEvent: { e in events?.append(e) })
     }
 
     final class EventLog: Sendable {
@@ -212,6 +213,32 @@ import IR
         let lease = try await app.acquire()
         #expect(lease.coldStart)
         #expect(engine.count("run") == 2)
+    }
+
+    @Test func afterAFailedStartRequestsGetTheFailureAtOnceUntilTheBackOffHasPassedWhichDoubles() async throws {
+        let engine = InMemoryEngineDouble(.init(runFails: EngineError(command: "podman run", exitCode: 125, output: "no such image")))
+        let app = Self.make(engine, backoff: .milliseconds(300))
+        await #expect(throws: StartFailure.self) { _ = try await app.acquire() }
+        // Within the back-off: the same failure, no new start, and a Retry-After to tell.
+        for _ in 0..<5 {
+            await #expect(throws: StartFailure.engine(EngineError(command: "podman run", exitCode: 125, output: "no such image"))) {
+                _ = try await app.acquire()
+            }
+        }
+        #expect(engine.count("run") == 1)
+        #expect(app.retryAfter.map { $0 > .zero && $0 <= .milliseconds(300) } == true)
+        #expect(app.activeCount == 0)
+        try await Task.sleep(for: .milliseconds(350))
+        // Tried again; it fails again: now 600 ms.
+        await #expect(throws: StartFailure.self) { _ = try await app.acquire() }
+        #expect(engine.count("run") == 2)
+        #expect(app.retryAfter.map { $0 > .milliseconds(300) && $0 <= .milliseconds(600) } == true)
+        engine.setBehaviour { $0.runFails = nil }
+        try await Task.sleep(for: .milliseconds(650))
+        let lease = try await app.acquire()
+        #expect(lease.coldStart)
+        #expect(app.retryAfter == nil)
+        app.release(lease)
     }
 
     @Test func secretsGoToTheEngineEnvironmentNotTheCommandLine() async throws {

@@ -114,7 +114,8 @@ import Testing
         let f = try await Fixture.make(failure: .exited(exitCode: 3, logs: "boom: no module named flask"))
         let r = try await f.get("/app/")
         #expect(r.status == 503)
-        #expect(r.header("retry-after") == "5")
+        // The app's back-off after a failed start (1 s at first).
+        #expect(r.header("retry-after") == "1")
         #expect(r.body.contains("the app's container exited while starting (exit status 3)"))
         // Listening on loopback: the engine's logs are shown.
         #expect(r.body.contains("boom: no module named flask"))

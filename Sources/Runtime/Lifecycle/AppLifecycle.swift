@@ -40,12 +40,16 @@ package final class AppLifecycle: Sendable {
         var startTask: Task<Void, Never>?
         var stopTask: Task<Void, Never>?
         var starts = 0
+        /// Consecutive failed starts, and until when the last failure answers for the app.
+        var failures = 0
+        var backoff: (failure: StartFailure, until: ContinuousClock.Instant)?
     }
 
     package let name: String
     private let launcher: any AppLauncher
     private let idleTimeout: Duration?
     private let startTimeout: Duration
+    private let failureBackoff: Duration
     private let onEvent: @Sendable (Event) -> Void
     private let state: NIOLockedValueBox<State>
     private let clock = ContinuousClock()
@@ -53,12 +57,17 @@ package final class AppLifecycle: Sendable {
     /// - Parameters:
     ///   - idleTimeout: stop after this long without a lease out; nil or zero never stops.
     ///   - startTimeout: a start not done by then fails with `.timedOut` (504).
+    ///   - failureBackoff: after a failed start, requests get that failure at once for this long
+    ///     (doubling with each further failure, at most `maxFailureBackoff`) instead of starting
+    ///     the same failing container again and again; zero retries at once.
     package init(name: String, launcher: any AppLauncher, idleTimeout: Duration?, startTimeout: Duration,
+                 failureBackoff: Duration = .seconds(1),
                  onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
         self.name = name
         self.launcher = launcher
         self.idleTimeout = (idleTimeout ?? .zero) > .zero ? idleTimeout : nil
         self.startTimeout = startTimeout
+        self.failureBackoff = failureBackoff
         self.onEvent = onEvent
         self.state = NIOLockedValueBox(State(lastActivity: ContinuousClock.now))
     }
@@ -71,6 +80,18 @@ package final class AppLifecycle: Sendable {
     package var openStreams: Int { state.withLockedValue { $0.streams } }
     /// Starts begun since creation.
     package var startCount: Int { state.withLockedValue { $0.starts } }
+
+    /// The longest back-off after consecutive failed starts.
+    package static let maxFailureBackoff: Duration = .seconds(30)
+
+    /// How long until a failed app is started again (for `Retry-After`), nil when not backing off.
+    package var retryAfter: Duration? {
+        let now = clock.now
+        return state.withLockedValue { s in
+            guard let b = s.backoff, now < b.until else { return nil }
+            return b.until - now
+        }
+    }
 
     // MARK: - Acquire / release
 
@@ -86,18 +107,26 @@ package final class AppLifecycle: Sendable {
     /// Calls `done` with a lease once the app is ready (at once when it is), or with the start's failure.
     /// `done` may run on any thread.
     package func acquire(_ done: @escaping @Sendable (Result<AppLease, StartFailure>) -> Void) {
-        enum Action { case ready(Endpoint), wait, start, refuse }
+        enum Action { case ready(Endpoint), wait, start, refuse(StartFailure) }
         let now = clock.now
         let action: Action = state.withLockedValue { s in
-            if s.shuttingDown { return .refuse }
-            s.active += 1
+            if s.shuttingDown { return .refuse(.shuttingDown) }
             switch s.phase {
             case .ready(let endpoint):
+                s.active += 1
                 return .ready(endpoint)
-            case .starting, .stopping:
+            case .starting:
+                s.active += 1
+                s.waiters.append(Waiter(arrived: now, resume: done))
+                return .wait
+            case .stopping:
+                if let b = s.backoff, now < b.until { return .refuse(b.failure) }
+                s.active += 1
                 s.waiters.append(Waiter(arrived: now, resume: done))
                 return .wait
             case .stopped:
+                if let b = s.backoff, now < b.until { return .refuse(b.failure) }
+                s.active += 1
                 s.waiters.append(Waiter(arrived: now, resume: done))
                 beginStart(&s)
                 return .start
@@ -107,7 +136,7 @@ package final class AppLifecycle: Sendable {
         case .ready(let endpoint): done(.success(AppLease(endpoint: endpoint, coldStart: false, waited: .zero)))
         case .wait: break
         case .start: onEvent(.starting)
-        case .refuse: done(.failure(.shuttingDown))
+        case .refuse(let failure): done(.failure(failure))
         }
     }
 
@@ -180,14 +209,22 @@ package final class AppLifecycle: Sendable {
             switch result {
             case .success(let endpoint):
                 s.phase = .ready(endpoint)
+                s.failures = 0
+                s.backoff = nil
                 // Waiters that gave up released already; with none left, the idle clock runs from now.
                 if s.active == 0, let idle = idleTimeout, !s.timerArmed {
                     s.lastActivity = now
                     s.timerArmed = true
                     return (waiters, now + idle)
                 }
-            case .failure:
+            case .failure(let failure):
                 s.active -= waiters.count
+                if failureBackoff > .zero && failure != .shuttingDown {
+                    s.failures += 1
+                    var delay = failureBackoff
+                    for _ in 1..<min(s.failures, 16) where delay < Self.maxFailureBackoff { delay *= 2 }
+                    s.backoff = (failure, now + min(delay, Self.maxFailureBackoff))
+                }
                 // Leave nothing half-started behind; requests arriving meanwhile wait for a fresh start.
                 beginStop(&s)
             }
@@ -248,16 +285,26 @@ package final class AppLifecycle: Sendable {
     }
 
     private func finishStop() {
-        let restarted: Bool = state.withLockedValue { s in
+        let now = clock.now
+        let (restarted, refused): (Bool, [(Waiter, StartFailure)]) = state.withLockedValue { s in
             s.stopTask = nil
             if !s.waiters.isEmpty && !s.shuttingDown {
+                if let b = s.backoff, now < b.until {
+                    // Arrived while a failed start was being cleaned up: they get its failure.
+                    let w = s.waiters
+                    s.waiters = []
+                    s.active -= w.count
+                    s.phase = .stopped
+                    return (false, w.map { ($0, b.failure) })
+                }
                 beginStart(&s)
-                return true
+                return (true, [])
             }
             s.phase = .stopped
-            return false
+            return (false, [])
         }
         onEvent(.stopped)
+        for (w, failure) in refused { w.resume(.failure(failure)) }
         if restarted { onEvent(.starting) }
     }
 

@@ -381,7 +381,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             respond(ex, status: .gatewayTimeout, body: body)
         default:
             respond(ex, status: .serviceUnavailable, body: body,
-                    extraHeaders: [("retry-after", String(shared.configuration.retryAfterSeconds))])
+                    extraHeaders: [("retry-after", String(Self.retryAfter(ex.lifecycle?.retryAfter,
+                                                                          default: shared.configuration.retryAfterSeconds)))])
         }
     }
 
@@ -649,6 +650,12 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     // MARK: - Responses made here
+
+    /// Whole seconds until the app is tried again (at least 1), or the configured default.
+    private static func retryAfter(_ backoff: Duration?, default seconds: Int) -> Int {
+        guard let b = backoff else { return seconds }
+        return max(1, Int((b.milliseconds / 1000).rounded(.up)))
+    }
 
     private static func milliseconds(_ lease: AppLease) -> Double {
         (lease.waited.milliseconds * 10).rounded() / 10
