@@ -53,6 +53,13 @@ def wrk(url, conns, duration):
             "errors": errors.group(0) if errors else ""}
 
 
+def cpu_ticks(pid):
+    """User + system CPU time of a process, in clock ticks."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -92,13 +99,30 @@ http {{
   access_log off; keepalive_requests 100000; keepalive_timeout 60s;
   client_body_temp_path {work}/b; proxy_temp_path {work}/p; fastcgi_temp_path {work}/f;
   uwsgi_temp_path {work}/u; scgi_temp_path {work}/s;
-  upstream app {{ server 127.0.0.1:{backend}; keepalive 128; }}
   server {{ listen 127.0.0.1:{backend}; root {www}; }}
+}}
+""")
+        procs.append(start(["nginx", "-c", conf, "-p", work]))
+        # nginx as a proxy: its own instance (one worker), so its CPU time is its own.
+        pwork = os.path.join(work, "nginx-proxy")
+        os.makedirs(pwork)
+        os.chmod(pwork, 0o755)
+        pconf = os.path.join(pwork, "nginx.conf")
+        with open(pconf, "w") as f:
+            f.write(f"""
+daemon off; worker_processes 1; pid {pwork}/nginx.pid; error_log {pwork}/nginx-error.log;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off; keepalive_requests 100000; keepalive_timeout 60s;
+  client_body_temp_path {pwork}/b; proxy_temp_path {pwork}/p; fastcgi_temp_path {pwork}/f;
+  uwsgi_temp_path {pwork}/u; scgi_temp_path {pwork}/s;
+  upstream app {{ server 127.0.0.1:{backend}; keepalive 128; }}
   server {{ listen 127.0.0.1:{nginx_port};
     location / {{ proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}
 }}
 """)
-        procs.append(start(["nginx", "-c", conf, "-p", work]))
+        nginx_proxy = start(["nginx", "-c", pconf, "-p", pwork])
+        procs.append(nginx_proxy)
         hconf = os.path.join(work, "haproxy.cfg")
         with open(hconf, "w") as f:
             f.write(f"""
@@ -116,7 +140,8 @@ frontend fe
 backend be
   server s1 127.0.0.1:{backend}
 """)
-        procs.append(start(["haproxy", "-f", hconf, "-db"]))
+        haproxy = start(["haproxy", "-f", hconf, "-db"])
+        procs.append(haproxy)
         env = dict(os.environ)
         openrun = start([a.openrun, "run", "-", "/b", "--spec", "proxy", "--param", f"url=http://127.0.0.1:{backend}",
                          "--listen", f"127.0.0.1:{openrun_port}", "--threads", str(a.threads)], env=env, cwd=a.root)
@@ -133,31 +158,43 @@ backend be
             body = urllib.request.urlopen(url).read()
             assert len(body) == 1024, (name, len(body))
         idle_rss = rss_kib(openrun.pid)
+        # The processes doing each proxy's work, for CPU time per request (nginx: its worker).
+        time.sleep(0.2)
+        workers = subprocess.run(["pgrep", "-P", str(nginx_proxy.pid)], capture_output=True, text=True).stdout.split()
+        cpu_pids = {"openrun": [openrun.pid], "nginx": [int(w) for w in workers] or [nginx_proxy.pid],
+                    "haproxy": [haproxy.pid], "direct": []}
 
         results = {(t, c): [] for t in targets for c in (1, 64)}
         for r in range(a.rounds):
             for c in (1, 64):
                 for t, url in targets.items():
+                    before = sum(cpu_ticks(p) for p in cpu_pids[t])
                     res = wrk(url, c, a.duration)
+                    ticks = sum(cpu_ticks(p) for p in cpu_pids[t]) - before
+                    # CPU time the proxy spent per request: independent of how the cores were shared.
+                    res["cpu_us"] = ticks * 1e6 / os.sysconf("SC_CLK_TCK") / (res["rps"] * a.duration) if cpu_pids[t] else 0.0
                     results[(t, c)].append(res)
                     print(f"[bench] round {r + 1} c={c} {t}: {res['rps']:.0f} req/s p50 {res['p50']:.0f} us "
-                          f"p99 {res['p99']:.0f} us {res['errors']}", file=sys.stderr)
+                          f"p99 {res['p99']:.0f} us cpu {res['cpu_us']:.1f} us/req {res['errors']}", file=sys.stderr)
 
         def med(t, c, k):
             return statistics.median(x[k] for x in results[(t, c)])
 
         print(f"\nmedians of {a.rounds} interleaved rounds, {a.duration} s each, 1 KiB responses, loopback, {os.cpu_count()} cores\n")
-        print("| target | c | req/s | p50 µs | p99 µs |")
-        print("|---|---|---|---|---|")
+        print("| target | c | req/s | p50 µs | p99 µs | proxy CPU µs/request |")
+        print("|---|---|---|---|---|---|")
         for c in (1, 64):
             for t in targets:
-                print(f"| {t} | {c} | {med(t, c, 'rps'):.0f} | {med(t, c, 'p50'):.0f} | {med(t, c, 'p99'):.0f} |")
+                cpu = f"{med(t, c, 'cpu_us'):.1f}" if t != "direct" else "–"
+                print(f"| {t} | {c} | {med(t, c, 'rps'):.0f} | {med(t, c, 'p50'):.0f} | {med(t, c, 'p99'):.0f} | {cpu} |")
         print()
         for c in (1, 64):
             o = med("openrun", c, "rps")
             print(f"c={c}: openrun/haproxy throughput {o / med('haproxy', c, 'rps'):.2f}, "
                   f"openrun/nginx {o / med('nginx', c, 'rps'):.2f}, openrun/direct {o / med('direct', c, 'rps'):.2f}; "
-                  f"p99 openrun/nginx {med('openrun', c, 'p99') / med('nginx', c, 'p99'):.2f}")
+                  f"p99 openrun/nginx {med('openrun', c, 'p99') / med('nginx', c, 'p99'):.2f}; "
+                  f"CPU per request openrun/haproxy {med('openrun', c, 'cpu_us') / med('haproxy', c, 'cpu_us'):.2f}, "
+                  f"openrun/nginx {med('openrun', c, 'cpu_us') / med('nginx', c, 'cpu_us'):.2f}")
         print(f"c=1: openrun adds {med('openrun', 1, 'p50') - med('direct', 1, 'p50'):.0f} µs at p50 over direct")
 
         # Memory: idle, then with 1,000 open keep-alive connections that each made one request.
