@@ -418,6 +418,19 @@ import Testing
         await f.close()
     }
 
+    @Test func emptyLinesBeforeARequestAreIgnoredWhereverTheReadsSplitThem() async throws {
+        let f = try await Fixture.make()
+        let c = try await RawConnection(group: f.group, port: f.port)
+        try await c.send("\r\n\r\nGET /app/echo/1 HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(Self.echoed(try await c.response().body).requestLine == "GET /echo/1")
+        try await c.send("\r")
+        try await Task.sleep(for: .milliseconds(20))
+        try await c.send("\nGET /app/echo/2 HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(Self.echoed(try await c.response().body).requestLine == "GET /echo/2")
+        await c.close()
+        await f.close()
+    }
+
     @Test func anAbsoluteFormTargetIsRoutedByItsAuthority() async throws {
         let f = try await Fixture.make()
         let c = try await RawConnection(group: f.group, port: f.port)

@@ -86,6 +86,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// This connection's event loop's pool of upstream connections.
     private var pool: UpstreamPool?
     private var allocator = ByteBufferAllocator()
+    /// The client's channel takes more writes (tracked from its writability events).
+    private var clientWritable = true
     private var lastMetrics: (app: String, metrics: RuntimeMetrics.AppMetrics)?
     private var tunnel: (upstream: UpstreamHandler, done: () -> Void)?
 
@@ -173,10 +175,6 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     return
                 }
                 inbound = nil
-                // Empty lines before a request line are ignored (RFC 9112 §2.2).
-                while buffer.readableBytes >= 2, buffer.getInteger(at: buffer.readerIndex, as: UInt16.self) == 0x0D0A {
-                    buffer.moveReaderIndex(forwardBy: 2)
-                }
                 switch scanner.scan(buffer) {
                 case .incomplete:
                     inbound = buffer
@@ -187,6 +185,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 case .bareLineFeed:
                     reject(.badRequest, "bad request: bare LF in the request head")
                     return
+                case .complete(length: 2):
+                    // An empty line before a request line is ignored (RFC 9112 §2.2).
+                    buffer.moveReaderIndex(forwardBy: 2)
+                    inbound = buffer
+                    scanner.reset()
                 case .complete(let length):
                     let bytes = buffer.readSlice(length: length)!
                     inbound = buffer
@@ -453,7 +456,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard ex.upstream === up else { return }
         setWaiting(false)
         if !up.isWritable { setUpstreamUnwritable(true) }
-        up.setReadsPaused(!(context?.channel.isWritable ?? true))
+        up.setReadsPaused(!clientWritable)
     }
 
     // MARK: - From the upstream connection
@@ -812,6 +815,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         let writable = context.channel.isWritable
+        clientWritable = writable
         if let up = tunnel?.upstream { up.setReadsPaused(!writable) } else { exchange?.upstream?.setReadsPaused(!writable) }
         context.fireChannelWritabilityChanged()
     }

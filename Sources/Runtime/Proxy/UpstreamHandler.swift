@@ -47,12 +47,22 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.hostHeader = endpoint.authority  // [TLS] the port left out when it is the scheme's default
     }
 
-    var isActive: Bool { context?.channel.isActive ?? false }
-    var isWritable: Bool { context?.channel.isWritable ?? true }
+    /// Connected and not closed (tracked from the channel's events: no channel access per request).
+    private(set) var isActive = false
+    /// The channel takes more writes (tracked from writability events, which NIO fires during the write).
+    private(set) var isWritable = true
     var channel: (any Channel)? { context?.channel }
     var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        isActive = context.channel.isActive
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        isActive = true
+        context.fireChannelActive()
+    }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     /// A new exchange on this connection: its responses go to `owner`.
@@ -207,6 +217,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        isActive = false
         pool?.remove(self)
         if phase == .body, case .untilClose = framer {
             // A close-delimited body ends here.
@@ -225,7 +236,8 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        owner?.upstreamWritabilityChanged(context.channel.isWritable)
+        isWritable = context.channel.isWritable
+        owner?.upstreamWritabilityChanged(isWritable)
     }
 
     func read(context: ChannelHandlerContext) {
