@@ -171,9 +171,25 @@ import Testing
         ("0\r\nX\u{1}: y\r\n\r\n", "invalid trailer field"),
         ("0\r\n(\r\n\r\n", "invalid trailer field"),
         ("0\r\n\r\r", "invalid end of chunked body"),
+        ("5 \r\nhello\r\n0\r\n\r\n", "invalid chunk size"),
+        ("5;\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"),
+        ("5;a=b=c\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"),
+        ("5;a=\"b\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"),
+        ("5;a=\u{80}\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"),
+        ("5;a b\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"),
+        ("0\r\nX\r\n\r\n", "invalid trailer field"),
+        ("0\r\nX : 1\r\n\r\n", "invalid trailer field"),
+        ("0\r\nGET / HTTP/1.1\r\n\r\n", "invalid trailer field"),
     ])
     func malformedChunkedBodies(body: String, why: String) {
         #expect(throws: HTTPHeadError.malformed(why)) { try Self.scanChunked(body, step: 3) }
+    }
+
+    @Test(arguments: ["5;a=b\r\n", "5 ; a = b ; c\r\n", "5;a=\"q \\\" \u{80};\"\r\n", "5;a;b=c\r\n", "5\t;a\r\n"])
+    func chunkExtensionsThatAreAccepted(line: String) throws {
+        let (data, _, done) = try Self.scanChunked(line + "hello\r\n0\r\n\r\n", step: 2)
+        #expect(data == "hello")
+        #expect(done)
     }
 
     @Test func theUpstreamRequestDropsHopByHopAndClientForwardingHeaders() throws {
