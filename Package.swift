@@ -112,6 +112,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // EmbeddedChannel: NIOHTTP1's decoders as the reference of HTTP1DifferentialTests.
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         // Drives dev/ (host podman, the systemd + Podman 5 sandbox) for tests
