@@ -184,6 +184,7 @@ enum HTTP1Corpus {
         ("leading CRLF", "\r\nGET / HTTP/1.1\r\n\r\n"),
         ("leading CRLF twice", "\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
         ("leading LF", "\nGET / HTTP/1.1\r\n\r\n"),
+        ("leading CRLF then LF", "\r\n\nGET / HTTP/1.1\r\n\r\n"),
         ("leading space", " GET / HTTP/1.1\r\n\r\n"),
         ("leading CR", "\rGET / HTTP/1.1\r\n\r\n"),
         ("two spaces after method", "GET  / HTTP/1.1\r\n\r\n"),
