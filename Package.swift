@@ -116,6 +116,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // EmbeddedChannel: NIOHTTP1's decoders as the reference of HTTP1DifferentialTests.
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         // Drives dev/ (host podman, the systemd + Podman 5 sandbox) for tests
@@ -132,4 +134,13 @@ let package = Package(
 if Context.environment["OPENRUN_FUZZ"] == "1" {
     package.products.append(.executable(name: "starlark-fuzz", targets: ["StarlarkFuzz"]))
     package.targets.append(.executableTarget(name: "StarlarkFuzz", dependencies: ["Frontend", "IR"], path: "fuzz/StarlarkFuzz"))
+    // The proxy's HTTP/1 reader (fuzz/run-http1): its files are linked into fuzz/HTTP1Fuzz, so only
+    // NIOCore and NIOHTTP1 are built with the sanitizers, not all of Runtime's dependencies.
+    package.products.append(.executable(name: "http1-fuzz", targets: ["HTTP1Fuzz"]))
+    package.targets.append(.executableTarget(
+        name: "HTTP1Fuzz",
+        dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
+        path: "fuzz/HTTP1Fuzz",
+        swiftSettings: [.define("HTTP1_FUZZ")]
+    ))
 }

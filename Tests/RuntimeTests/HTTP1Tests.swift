@@ -51,6 +51,10 @@ import Testing
         ("GET / HTTP/1.1 \r\n\r\n", "invalid request line"),
         ("GET / HTTQ/1.1\r\n\r\n", "invalid HTTP version"),
         ("GET / HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", "chunked applied twice"),
+        ("GET / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "chunked applied twice"),
+        ("GET / HTTP/1.1\r\nTransfer-Encoding: chunked,\r\n\r\n", "invalid Transfer-Encoding"),
+        ("GET / HTTP/1.1\r\nTransfer-Encoding: , chunked\r\n\r\n", "invalid Transfer-Encoding"),
+        ("GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding:\r\n\r\n", "invalid Transfer-Encoding"),
     ])
     func malformedRequestHeads(text: String, why: String) {
         #expect(throws: HTTPHeadError.malformed(why)) { try Self.request(text) }
@@ -65,7 +69,9 @@ import Testing
     @Test(arguments: [
         ("Content-Length: 4\r\nTransfer-Encoding: chunked\r\n", "Content-Length together with Transfer-Encoding"),
         ("Content-Length: 4\r\nContent-Length: 5\r\n", "differing Content-Length values"),
-        ("Content-Length: 4, 5\r\n", "differing Content-Length values"),
+        ("Content-Length: 4, 5\r\n", "invalid Content-Length"),
+        ("Content-Length: 4, 4\r\n", "invalid Content-Length"),
+        ("Content-Length: 4,\r\n", "invalid Content-Length"),
         ("Content-Length: -1\r\n", "invalid Content-Length"),
         ("Content-Length: 0x10\r\n", "invalid Content-Length"),
         ("Content-Length: 99999999999999999999\r\n", "invalid Content-Length"),
@@ -117,6 +123,7 @@ import Testing
         #expect(h.status == 404)
         #expect(h.bytes.getString(at: h.reasonRange.lowerBound, length: h.reasonRange.count) == "Not  Found")
         #expect(throws: HTTPHeadError.malformed("invalid status line")) { try Self.response("HTTP/1.1 20 OK\r\n\r\n") }
+        #expect(throws: HTTPHeadError.malformed("invalid status line")) { try Self.response("HTTP/1.1 099 X\r\n\r\n") }
     }
 
     @Test func theHeadScannerFindsTheEndAcrossReadsAndRefusesBareLineFeeds() {
@@ -171,9 +178,43 @@ import Testing
         ("0\r\nX\u{1}: y\r\n\r\n", "invalid trailer field"),
         ("0\r\n(\r\n\r\n", "invalid trailer field"),
         ("0\r\n\r\r", "invalid end of chunked body"),
+        ("5 \r\nhello\r\n0\r\n\r\n", "invalid chunk size"),
+        ("5;\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"),
+        ("5;a=b=c\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"),
+        ("5;a=\"b\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"),
+        ("5;a=\u{80}\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"),
+        ("5;a b\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"),
+        ("0\r\nX\r\n\r\n", "invalid trailer field"),
+        ("0\r\nX : 1\r\n\r\n", "invalid trailer field"),
+        ("0\r\nGET / HTTP/1.1\r\n\r\n", "invalid trailer field"),
     ])
     func malformedChunkedBodies(body: String, why: String) {
         #expect(throws: HTTPHeadError.malformed(why)) { try Self.scanChunked(body, step: 3) }
+    }
+
+    @Test(arguments: ["5;a=b\r\n", "5 ; a = b ; c\r\n", "5;a=\"q \\\" \u{80};\"\r\n", "5;a;b=c\r\n", "5\t;a\r\n"])
+    func chunkExtensionsThatAreAccepted(line: String) throws {
+        let (data, _, done) = try Self.scanChunked(line + "hello\r\n0\r\n\r\n", step: 2)
+        #expect(data == "hello")
+        #expect(done)
+    }
+
+    @Test func framingFieldsAreNeverDroppedOrContradicted() throws {
+        let h = try Self.request("POST / HTTP/1.1\r\nConnection: content-length, transfer-encoding, x-a\r\n"
+                                 + "Content-Length: 5\r\nX-A: 1\r\n\r\n")
+        var out = ByteBuffer()
+        HeaderRewriting.writeUpstreamRequest(h, uri: "/", hostHeader: "u", clientIP: nil, strippedPrefix: "",
+                                             isUpgrade: false, into: &out)
+        #expect(String(buffer: out) == "POST / HTTP/1.1\r\nhost: u\r\nContent-Length: 5\r\nx-forwarded-proto: http\r\n\r\n")
+        let r = try Self.response("HTTP/1.1 200 OK\r\nConnection: Transfer-Encoding\r\nTransfer-Encoding: chunked\r\n\r\n")
+        var client = ByteBuffer()
+        HeaderRewriting.writeClientResponse(r, clientMinorVersion: 1, keepUpgrade: false, additions: .init(), into: &client)
+        #expect(String(buffer: client) == "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        // Transfer-Encoding overrides Content-Length: the client never sees both (RFC 9112 §6.3).
+        let both = try Self.response("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n")
+        var one = ByteBuffer()
+        HeaderRewriting.writeClientResponse(both, clientMinorVersion: 1, keepUpgrade: false, additions: .init(), into: &one)
+        #expect(String(buffer: one) == "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
     }
 
     @Test func theUpstreamRequestDropsHopByHopAndClientForwardingHeaders() throws {

@@ -114,6 +114,8 @@ enum HeaderRewriting {
                 case .upgrade where keepUpgrade: break
                 case .location where a.location != nil: continue
                 case .transferEncoding where a.dropTransferEncoding || a.chunked: continue
+                // Transfer-Encoding overrides Content-Length, which an intermediary must remove (RFC 9112 §6.3).
+                case .contentLength where head.hasTransferEncoding: continue
                 default:
                     if f.kind.isHopByHop || f.namedByConnection { continue }
                 }

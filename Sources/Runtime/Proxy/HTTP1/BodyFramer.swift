@@ -4,10 +4,13 @@ import NIOCore
 /// bytes can be forwarded as they came (or only the data, for an HTTP/1.0 peer).
 struct ChunkedScanner {
     enum State: Equatable {
-        case size, sizeSpace, extensions, sizeLF
+        case size, sizeSpace, sizeLF
+        /// `chunk-ext` (RFC 9112 §7.1.1): `*( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )`.
+        case extName(started: Bool), extAfterName, extValueStart, extToken, extAfterValue, extQuoted, extQuotedPair
         case data(UInt64)
         case dataCR, dataLF
-        case trailerStart, trailer, trailerLF, endLF
+        /// Trailer fields: `token ":" OWS value` lines, as in a head.
+        case trailerStart, trailerName, trailer, trailerLF, endLF
         case done
     }
 
@@ -35,7 +38,7 @@ struct ChunkedScanner {
                 } else {
                     guard digits > 0 else { throw .malformed("invalid chunk size") }
                     switch c {
-                    case 0x3B: state = .extensions
+                    case 0x3B: state = .extName(started: false)
                     case 0x20, 0x09: state = .sizeSpace
                     case HTTPBytes.cr: state = .sizeLF
                     default: throw .malformed("invalid chunk size")
@@ -43,19 +46,58 @@ struct ChunkedScanner {
                 }
                 i += 1
             case .sizeSpace:
+                // Whitespace after the size only before an extension (BWS ";").
                 switch c {
                 case 0x20, 0x09: break
-                case 0x3B: state = .extensions
-                case HTTPBytes.cr: state = .sizeLF
+                case 0x3B: state = .extName(started: false)
                 default: throw .malformed("invalid chunk size")
                 }
                 i += 1
-            case .extensions:
-                if c == HTTPBytes.cr {
-                    state = .sizeLF
-                } else if c == HTTPBytes.lf || (c < 0x20 && c != 0x09) || c == 0x7F {
+            case .extName(let started):
+                if HTTPBytes.isToken(c) {
+                    state = .extName(started: true)
+                } else if !started {
+                    guard c == 0x20 || c == 0x09 else { throw .malformed("invalid chunk extension") }
+                } else {
+                    try extensionSeparator(c, orElse: .extAfterName)
+                    if c == 0x3D { state = .extValueStart }
+                }
+                i += 1
+            case .extAfterName:
+                try extensionSeparator(c, orElse: .extAfterName)
+                if c == 0x3D { state = .extValueStart }
+                i += 1
+            case .extValueStart:
+                if c == 0x22 {
+                    state = .extQuoted
+                } else if HTTPBytes.isToken(c) {
+                    state = .extToken
+                } else if c != 0x20 && c != 0x09 {
                     throw .malformed("invalid chunk extension")
                 }
+                i += 1
+            case .extToken:
+                if !HTTPBytes.isToken(c) {
+                    guard c != 0x3D else { throw .malformed("invalid chunk extension") }
+                    try extensionSeparator(c, orElse: .extAfterValue)
+                }
+                i += 1
+            case .extAfterValue:
+                guard c != 0x3D else { throw .malformed("invalid chunk extension") }
+                try extensionSeparator(c, orElse: .extAfterValue)
+                i += 1
+            case .extQuoted:
+                // qdtext, or a quoted-pair; CR, LF and other controls end nothing here: they are invalid.
+                switch c {
+                case 0x22: state = .extAfterValue
+                case 0x5C: state = .extQuotedPair
+                case 0x09, 0x20...0x7E, 0x80...0xFF: break
+                default: throw .malformed("invalid chunk extension")
+                }
+                i += 1
+            case .extQuotedPair:
+                guard c == 0x09 || (c >= 0x20 && c != 0x7F) else { throw .malformed("invalid chunk extension") }
+                state = .extQuoted
                 i += 1
             case .sizeLF:
                 guard c == HTTPBytes.lf else { throw .malformed("invalid chunk line") }
@@ -81,7 +123,17 @@ struct ChunkedScanner {
                     state = .endLF
                 } else {
                     guard HTTPBytes.isToken(c) else { throw .malformed("invalid trailer field") }
+                    state = .trailerName
+                }
+                i += 1
+            case .trailerName:
+                // The name runs up to the colon, with no whitespace before it.
+                trailerBytes += 1
+                guard trailerBytes <= Self.maxTrailerBytes else { throw .malformed("trailer section too large") }
+                if c == 0x3A {
                     state = .trailer
+                } else {
+                    guard HTTPBytes.isToken(c) else { throw .malformed("invalid trailer field") }
                 }
                 i += 1
             case .trailer:
@@ -106,6 +158,18 @@ struct ChunkedScanner {
             }
         }
         return i
+    }
+
+    /// After an extension's name or value: whitespace stays in `orElse`, `;` starts the next
+    /// extension, CR ends the line; `=` is left to the caller (a value after a name).
+    @inline(__always) private mutating func extensionSeparator(_ c: UInt8, orElse: State) throws(HTTPHeadError) {
+        switch c {
+        case 0x20, 0x09: state = orElse
+        case 0x3B: state = .extName(started: false)
+        case HTTPBytes.cr: state = .sizeLF
+        case 0x3D: break
+        default: throw .malformed("invalid chunk extension")
+        }
     }
 
     @inline(__always) private static func hexValue(_ c: UInt8) -> UInt8? {

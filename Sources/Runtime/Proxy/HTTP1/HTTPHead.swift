@@ -112,6 +112,8 @@ final class HTTPHead {
     var hasTransferEncoding = false
     /// The transfer codings end with `chunked` (which appears once).
     var chunked = false
+    /// `chunked` appeared among the transfer codings so far.
+    private var sawChunked = false
     /// `Connection: close` / `keep-alive` / `upgrade` tokens.
     var connectionClose = false
     var connectionKeepAlive = false
@@ -193,7 +195,8 @@ extension HTTPHead {
             let n = raw.count
             var i = 0
             head.minorVersion = try parseVersion(p, n, &i)
-            guard i + 4 <= n, p[i] == .space, HTTPBytes.isDigit(p[i + 1]), HTTPBytes.isDigit(p[i + 2]),
+            // Three digits, the first 1-9: a 0xx code is no status (and would pass for an interim 1xx).
+            guard i + 4 <= n, p[i] == .space, p[i + 1] >= 0x31 && p[i + 1] <= 0x39, HTTPBytes.isDigit(p[i + 2]),
                   HTTPBytes.isDigit(p[i + 3]) else { throw .malformed("invalid status line") }
             head.status = Int(p[i + 1] - 0x30) * 100 + Int(p[i + 2] - 0x30) * 10 + Int(p[i + 3] - 0x30)
             i += 4
@@ -271,27 +274,28 @@ extension HTTPHead {
         case .host:
             if host == nil { host = String(decoding: UnsafeBufferPointer(start: v, count: count), as: UTF8.self) }
         case .contentLength:
-            // `n` or a list of equal `n, n`; anything else is invalid.
-            var any = false
-            var it = HTTPBytes.ListIterator(v, count)
-            while let (s, c) = it.next() {
-                any = true
-                guard c > 0, c <= 19 else { contentLengthInvalid = true; return }
-                var value: UInt64 = 0
-                for k in 0..<c {
-                    guard HTTPBytes.isDigit(s[k]) else { contentLengthInvalid = true; return }
-                    value = value * 10 + UInt64(s[k] - 0x30)
-                }
-                if let l = contentLength, l != value { contentLengthsDiffer = true }
-                contentLength = value
+            // Digits only. A list (`n, n`) is refused rather than forwarded as it came: RFC 9110 §8.6
+            // lets a recipient either refuse it or replace it by one value, and an upstream that reads
+            // `,5` or `5,` as a number of its own would frame the body differently.
+            guard count > 0, count <= 19 else { contentLengthInvalid = true; return }
+            var value: UInt64 = 0
+            for k in 0..<count {
+                guard HTTPBytes.isDigit(v[k]) else { contentLengthInvalid = true; return }
+                value = value * 10 + UInt64(v[k] - 0x30)
             }
-            if !any { contentLengthInvalid = true }
+            if let l = contentLength, l != value { contentLengthsDiffer = true }
+            contentLength = value
         case .transferEncoding:
+            // Codings, each non-empty: an empty element or value (`chunked,`) is refused, since the
+            // field is forwarded as it came and an upstream may not read it as chunked.
+            guard !HTTPBytes.hasEmptyListElement(v, count) else { throw .malformed("invalid Transfer-Encoding") }
             hasTransferEncoding = true
             var it = HTTPBytes.ListIterator(v, count)
             while let (s, c) = it.next() {
                 let isChunked = c == 7 && HTTPBytes.equalsLowercased(s, 7, HTTPBytes.chunked)
-                if isChunked && chunked { throw .malformed("chunked applied twice") }
+                // Across fields too (`chunked` then `gzip, chunked`).
+                if isChunked && sawChunked { throw .malformed("chunked applied twice") }
+                sawChunked = sawChunked || isChunked
                 // Only the last coding decides; a coding after chunked makes the body unframed.
                 chunked = isChunked
             }
@@ -315,13 +319,16 @@ extension HTTPHead {
         }
     }
 
-    /// Marks the fields that `Connection` names (beyond close/keep-alive/upgrade) as hop-by-hop.
+    /// Marks the fields that `Connection` names (beyond close/keep-alive/upgrade) as hop-by-hop;
+    /// never Content-Length or Transfer-Encoding: the body is forwarded as framed by them, so dropping
+    /// them would let the next hop frame it differently (`Connection: content-length` smuggling).
     fileprivate func markConnectionNamed(_ p: UnsafePointer<UInt8>) {
         for ci in fields.indices where fields[ci].kind == .connection {
             let c = fields[ci]
             var it = HTTPBytes.ListIterator(p + Int(c.valueStart), Int(c.valueLength))
             while let (s, count) = it.next() {
                 for fi in fields.indices where Int(fields[fi].nameLength) == count
+                    && fields[fi].kind != .contentLength && fields[fi].kind != .transferEncoding
                     && HTTPBytes.equalsLowercased(p + Int(fields[fi].nameStart), s, count) {
                     fields[fi].namedByConnection = true
                 }
@@ -406,6 +413,21 @@ enum HTTPBytes {
     static func equalsLowercased(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         for k in 0..<count where lower(a[k]) != lower(b[k]) { return false }
         return true
+    }
+
+    /// A comma-separated list value has an empty element (or is empty), ignoring spaces and tabs.
+    static func hasEmptyListElement(_ v: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var empty = true
+        for k in 0..<count {
+            switch v[k] {
+            case 0x2C:
+                if empty { return true }
+                empty = true
+            case 0x20, 0x09: break
+            default: empty = false
+            }
+        }
+        return empty
     }
 
     /// The elements of a comma-separated list value, each trimmed of spaces and tabs (empty ones skipped).

@@ -1,0 +1,1 @@
+../../Tests/RuntimeTests/HTTP1Support/HTTP1StreamModel.swift

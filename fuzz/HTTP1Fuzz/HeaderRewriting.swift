@@ -1,0 +1,1 @@
+../../Sources/Runtime/Proxy/HeaderRewriting.swift
