@@ -95,6 +95,8 @@ import Testing
         "invalid HTTP version": "a response line starts with `HTTP/`, no empty lines before it (RFC 9112 §4)",
         "invalid status line": "status 100–999 and a reason of HTAB/SP/VCHAR/obs-text (RFC 9112 §4)",
         "chunked applied twice": "RFC 9112 §6.1: chunked only once, in the last place",
+        "400 host: more than one Host field": "RFC 9112 §3.2: a server MUST answer 400",
+        "405 CONNECT": "no tunnels to arbitrary hosts through an app proxy (so no CONNECT reaches an upstream)",
     ]
 
     /// llhttp's errors on messages ours reads, and why reading them is right (RFC 9110/9112). None of
@@ -115,6 +117,8 @@ import Testing
 
     /// Written-out cases on which the readers disagree, by name (every other case agrees).
     static let expectedRequests: [String: Verdict] = [
+        "Host twice": .stricter("400 host: more than one Host field"),
+        "CONNECT": .stricter("405 CONNECT"),
         "chunk extension BWS": .lenient("invalid character in chunk size header"),
         "chunk size 2^64-1": .stricter("400 body: chunk size too large"),
         "chunk size 16 zeros then 1": .stricter("400 body: chunk size too large"),
@@ -146,7 +150,7 @@ import Testing
         "HTTP/1.2 status line": .lenient("invalid HTTP version"),
         "leading CRLF": .stricter("invalid HTTP version"),
         // The proxy is no CONNECT proxy: a 2xx to CONNECT is framed like any other response, where
-        // llhttp starts a tunnel. (A CONNECT request reaches an app only through a catch-all route.)
+        // llhttp starts a tunnel. (The proxy refuses CONNECT requests with 405, so none is sent upstream.)
         "response to CONNECT": .differ("ours ends incomplete(inBody: true) where the reference reads \"200\" \"\" 1.1 [Content-Length: \"3\"] keepAlive=true body=\"\" end=38"),
     ]
 

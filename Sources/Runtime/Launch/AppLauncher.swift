@@ -1,3 +1,6 @@
+import NIOCore
+import NIOPosix
+
 /// Brings one app up (returning where it listens, once healthy) and down.
 package protocol AppLauncher: Sendable {
     /// Starts the app; returns when it is healthy. Throws `StartFailure`.
@@ -20,6 +23,16 @@ package struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     }
 
     package var description: String { "\(host):\(port)" }
+
+    /// Connects `bootstrap` here: an IP address directly, a name through NIO's resolver (which runs
+    /// getaddrinfo on a Dispatch queue, so a busy process would delay even loopback connections).
+    func connect(_ bootstrap: ClientBootstrap) -> EventLoopFuture<any Channel> {
+        let literal = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if let address = try? SocketAddress(ipAddress: literal, port: port) {
+            return bootstrap.connect(to: address)
+        }
+        return bootstrap.connect(host: host, port: port)
+    }
 
     /// The Host header for it (as in a URL of its scheme): the port left out when it is the default one.
     package var authority: String {

@@ -19,7 +19,7 @@ package struct HTTPHealthProbe: HealthProbe {
         let timeout = self.timeout
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: loop)
+            channel = try await endpoint.connect(ClientBootstrap(group: loop)
                 .connectTimeout(.nanoseconds(timeout.nanoseconds))
                 .channelInitializer { ch in
                     ch.eventLoop.makeCompletedFuture {
@@ -28,7 +28,7 @@ package struct HTTPHealthProbe: HealthProbe {
                         try ch.pipeline.syncOperations.addHandler(StatusHandler(promise: promise))
                     }
                 }
-                .connect(host: endpoint.host, port: endpoint.port).get()
+            ).get()
         } catch {
             promise.succeed(false)
             return false

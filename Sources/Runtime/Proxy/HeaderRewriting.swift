@@ -14,6 +14,14 @@ enum HeaderRewriting {
         return nil
     }
 
+    /// RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host field (an HTTP/1.0 one at most one);
+    /// otherwise 400. (`requireHost: false` only for the differential test's corpus, which omits Host.)
+    static func hostProblem(ofRequest head: HTTPHead, requireHost: Bool = true) -> String? {
+        if head.hostCount > 1 { return "more than one Host field" }
+        if requireHost && head.hostCount == 0 && !head.isHTTP10 { return "an HTTP/1.1 request without Host" }
+        return nil
+    }
+
     /// How a request's body is delimited (after `framingProblem` passed).
     static func requestFraming(_ head: HTTPHead) -> BodyFramer {
         if head.chunked { return .chunked(ChunkedScanner()) }
@@ -44,7 +52,7 @@ enum HeaderRewriting {
         let base = head.bytes.readerIndex
         for f in head.fields {
             switch f.kind {
-            case .host: continue
+            case .host, .underscoreAlias: continue
             case .upgrade where isUpgrade: break
             default:
                 if f.kind.isForwarding || f.kind.isHopByHop || f.namedByConnection { continue }

@@ -213,6 +213,16 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                         reject(.badRequest, "ambiguous request framing: \(why)")
                         return
                     }
+                    if let why = HeaderRewriting.hostProblem(ofRequest: head) {
+                        reject(.badRequest, "bad request: \(why)")
+                        return
+                    }
+                    if head.method == "CONNECT" {
+                        // Tunnels to arbitrary hosts are not what an app proxy offers (and llhttp would
+                        // read what follows a 2xx as a tunnel, where this reader reads a response).
+                        reject(.methodNotAllowed, "CONNECT is not supported")
+                        return
+                    }
                     requestFramer = HeaderRewriting.requestFraming(head)
                     phase = .body
                     startExchange(head)
@@ -402,7 +412,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         setWaiting(true)
         let handler = UpstreamHandler(endpoint: endpoint, pool: ex.isUpgrade ? nil : pool)
         let bound = NIOLoopBound((self, ex, handler), eventLoop: context.eventLoop)
-        ClientBootstrap(group: context.eventLoop)
+        endpoint.connect(ClientBootstrap(group: context.eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(shared.configuration.connectTimeout.nanoseconds))
             .channelInitializer { channel in
@@ -414,8 +424,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
-            .connect(host: endpoint.host, port: endpoint.port)
-            .whenComplete { result in
+        ).whenComplete { result in
                 let (me, ex, handler) = bound.value
                 switch result {
                 case .success:

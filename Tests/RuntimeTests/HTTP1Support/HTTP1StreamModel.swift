@@ -133,6 +133,9 @@ struct OwnRequestReader {
                         return
                     }
                     if let why = HeaderRewriting.framingProblem(ofRequest: head) { return reject("400 framing: \(why)") }
+                    // The corpus omits Host (the reference does not check it); duplicates are still refused.
+                    if let why = HeaderRewriting.hostProblem(ofRequest: head, requireHost: false) { return reject("400 host: \(why)") }
+                    if head.method == "CONNECT" { return reject("405 CONNECT") }
                     framer = HeaderRewriting.requestFraming(head)
                     current = HTTP1Message(method: head.method, target: head.target, minorVersion: head.minorVersion,
                                            fields: head.fields.map { Self.field($0, of: head) }, keepAlive: head.keepAlive)

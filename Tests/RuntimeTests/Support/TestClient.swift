@@ -27,7 +27,9 @@ final class RawConnection: @unchecked Sendable {
                     try ch.pipeline.syncOperations.addHandler(Collector(received: received, closed: closed))
                 }
             }
-            .connect(host: "127.0.0.1", port: port).get()
+            // An address, not a name: NIO resolves names on a Dispatch queue, which CPU-bound tests
+            // running alongside have starved past the 10 s connect timeout.
+            .connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: port)).get()
     }
 
     final class Collector: ChannelInboundHandler, Sendable {

@@ -11,6 +11,10 @@ enum HeaderKind: UInt8 {
     case host, contentLength, transferEncoding, connection, upgrade, keepAlive, proxyConnection, te, trailer
     case xForwardedFor, xForwardedHost, xForwardedProto, xForwardedPrefix, xRealIP, forwarded
     case location
+    /// A name that reads as a framing, hop-by-hop or forwarding header once `_` is taken for `-`
+    /// (`Content_Length`): CGI and WSGI servers turn both spellings into the same variable, so such
+    /// fields are not forwarded to upstreams (nginx drops them too).
+    case underscoreAlias
 
     /// Hop-by-hop (RFC 9110 §7.6.1): never forwarded as they are.
     var isHopByHop: Bool {
@@ -47,6 +51,11 @@ enum HeaderKind: UInt8 {
     static func classify(_ base: UnsafePointer<UInt8>, _ count: Int) -> HeaderKind {
         guard count < byLength.count else { return .other }
         for (name, kind) in byLength[count] where HTTPBytes.equalsLowercased(base, count, name) { return kind }
+        if UnsafeBufferPointer(start: base, count: count).contains(UInt8(ascii: "_")) {
+            let dashed = (0..<count).map { base[$0] == UInt8(ascii: "_") ? UInt8(ascii: "-") : base[$0] }
+            let kind = dashed.withUnsafeBufferPointer { classify($0.baseAddress!, count) }
+            if kind != .other && kind != .location { return .underscoreAlias }
+        }
         return .other
     }
 }
@@ -106,6 +115,8 @@ final class HTTPHead {
 
     // What the proxy acts on, gathered while parsing.
     var host: String?
+    /// Host fields seen (RFC 9112 §3.2: exactly one in an HTTP/1.1 request).
+    var hostCount = 0
     var contentLength: UInt64?
     var contentLengthsDiffer = false
     var contentLengthInvalid = false
@@ -272,6 +283,7 @@ extension HTTPHead {
     fileprivate func note(_ kind: HeaderKind, _ v: UnsafePointer<UInt8>, _ count: Int) throws(HTTPHeadError) {
         switch kind {
         case .host:
+            hostCount += 1
             if host == nil { host = String(decoding: UnsafeBufferPointer(start: v, count: count), as: UTF8.self) }
         case .contentLength:
             // Digits only. A list (`n, n`) is refused rather than forwarded as it came: RFC 9110 §8.6
