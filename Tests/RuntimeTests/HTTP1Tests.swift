@@ -235,6 +235,38 @@ import Testing
                 + "x-forwarded-proto: http\r\nconnection: upgrade\r\n\r\n")
     }
 
+    @Test func underscoreSpellingsOfFramingAndForwardingHeadersAreNotForwarded() throws {
+        let h = try Self.request("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer_Encoding: chunked\r\n"
+                                 + "X_Forwarded_For: 6.6.6.6\r\nX_Api_Key: k\r\n\r\n")
+        #expect(h.fields.map(\.kind) == [.host, .contentLength, .underscoreAlias, .underscoreAlias, .other])
+        #expect(h.contentLength == 3 && !h.hasTransferEncoding)
+        var out = ByteBuffer()
+        HeaderRewriting.writeUpstreamRequest(h, uri: "/", hostHeader: "u", clientIP: nil, strippedPrefix: "",
+                                             isUpgrade: false, into: &out)
+        #expect(String(buffer: out) == "POST / HTTP/1.1\r\nhost: u\r\nContent-Length: 3\r\nX_Api_Key: k\r\n"
+                + "x-forwarded-host: h\r\nx-forwarded-proto: http\r\n\r\n")
+    }
+
+    @Test func hostFieldsAreCounted() throws {
+        #expect(HeaderRewriting.hostProblem(ofRequest: try Self.request("GET / HTTP/1.1\r\nHost: a\r\n\r\n")) == nil)
+        #expect(HeaderRewriting.hostProblem(ofRequest: try Self.request("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n"))
+                == "more than one Host field")
+        #expect(HeaderRewriting.hostProblem(ofRequest: try Self.request("GET / HTTP/1.1\r\n\r\n"))
+                == "an HTTP/1.1 request without Host")
+        #expect(HeaderRewriting.hostProblem(ofRequest: try Self.request("GET / HTTP/1.0\r\n\r\n")) == nil)
+    }
+
+    @Test func aCloseDelimitedBodyWithACodingIsRechunkedKeepingIt() throws {
+        let h = try Self.response("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 9\r\n\r\n")
+        var a = HeaderRewriting.ResponseAdditions()
+        a.chunked = true
+        var out = ByteBuffer()
+        HeaderRewriting.writeClientResponse(h, clientMinorVersion: 1, keepUpgrade: false, additions: a, into: &out)
+        #expect(String(buffer: out) == "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\ntransfer-encoding: chunked\r\n\r\n")
+        let again = try Self.response(String(buffer: out))
+        #expect(again.chunked)
+    }
+
     @Test func theClientResponseHead() throws {
         let h = try Self.response("HTTP/1.1 302 Found\r\nConnection: close, X-Hop\r\nX-Hop: 1\r\nLocation: http://127.0.0.1:4000/x\r\n"
                                   + "x-frame-options: SAMEORIGIN\r\nTransfer-Encoding: chunked\r\nSet-Cookie: a=1\r\n\r\n")

@@ -121,7 +121,8 @@ enum HeaderRewriting {
                 switch f.kind {
                 case .upgrade where keepUpgrade: break
                 case .location where a.location != nil: continue
-                case .transferEncoding where a.dropTransferEncoding || a.chunked: continue
+                // Re-chunked (`chunked` is added after them), other codings stay: `gzip` + `chunked`.
+                case .transferEncoding where a.dropTransferEncoding: continue
                 // Transfer-Encoding overrides Content-Length, which an intermediary must remove (RFC 9112 §6.3).
                 case .contentLength where head.hasTransferEncoding: continue
                 default:
