@@ -19,6 +19,7 @@ import Testing
         /// Apps by name: `/app` (strip_app, container), plus whatever `routes` adds.
         static func make(idle: Duration? = nil, startDelay: Duration = .milliseconds(50), failure: StartFailure? = nil,
                          startTimeout: Duration = .seconds(5), exposeLogs: Bool = true,
+                         headerTimeout: Duration = .seconds(60), keepAliveTimeout: Duration = .seconds(75),
                          extraRoutes: (_ upstreamPort: Int, _ app: AppLifecycle) -> [ProxyRoute] = { _, _ in [] },
                          configure: (inout ProxyRoute) -> Void = { _ in }) async throws -> Fixture {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
@@ -30,6 +31,8 @@ import Testing
             let metrics = RuntimeMetrics()
             var configuration = ProxyConfiguration(host: "127.0.0.1", port: 0)
             configuration.exposeEngineLogs = exposeLogs
+            configuration.headerTimeout = headerTimeout
+            configuration.keepAliveTimeout = keepAliveTimeout
             let server = ProxyServer(configuration: configuration,
                                      routes: RouteTable([route] + extraRoutes(upstream.port, app)), apps: [app],
                                      metrics: metrics, logger: Logger(label: "test"), group: group)
@@ -443,6 +446,39 @@ import Testing
         try await c.send(request)
         #expect(try await c.response().status == status)
         await c.close()
+        await f.close()
+    }
+
+    @Test func aTrickledHeadIs408AndAnIdleKeepAliveConnectionIsClosed() async throws {
+        let f = try await Fixture.make(headerTimeout: .milliseconds(400), keepAliveTimeout: .milliseconds(400))
+        let clock = ContinuousClock()
+        // A client that sends its head a byte at a time, forever.
+        let slow = try await RawConnection(group: f.group, port: f.port)
+        let began = clock.now
+        let trickle = Task {
+            for byte in "GET /app/echo HTTP/1.1\r\nHost: a\r\nX-Slow: ".utf8 + Array(repeating: UInt8(ascii: "z"), count: 200) {
+                if slow.isClosed { return }
+                try? await slow.send(bytes: [byte])
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let refused = try await slow.response(timeout: .seconds(5))
+        #expect(refused.status == 408)
+        #expect(clock.now - began < .seconds(3))
+        trickle.cancel()
+        // A kept-alive connection: answered, then closed after sitting idle.
+        let idle = try await RawConnection(group: f.group, port: f.port)
+        try await idle.send("GET /app/echo HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try await idle.response().status == 200)
+        _ = try await idle.wait(timeout: .seconds(5)) { _ in false }
+        #expect(idle.isClosed)
+        // A request in progress is not idle: a response slower than both timeouts still arrives.
+        let busy = try await RawConnection(group: f.group, port: f.port)
+        try await busy.send("GET /app/slow/900 HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try await busy.response().body == "slow")
+        await slow.close()
+        await idle.close()
+        await busy.close()
         await f.close()
     }
 

@@ -11,6 +11,11 @@ package struct ProxyConfiguration: Sendable {
     package var connectTimeout: Duration
     /// Seconds a client is told to wait after a failed start.
     package var retryAfterSeconds: Int
+    /// A request head must be complete this long after its first byte (else 408 and close): a client
+    /// trickling a head cannot hold a connection.
+    package var headerTimeout: Duration = .seconds(60)
+    /// A keep-alive connection with no request for this long is closed.
+    package var keepAliveTimeout: Duration = .seconds(75)
     /// Put a failed start's engine output (container logs) into the 503 body; by default only when
     /// listening on loopback, where nobody but this machine reads it.
     package var exposeEngineLogs: Bool

@@ -10,6 +10,7 @@ package final class ProxyServer: Sendable {
     private let apps: [AppLifecycle]
     private let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
     private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+    private let sweeps = NIOLockedValueBox<[RepeatedTask]>([])
 
     package init(configuration: ProxyConfiguration, routes: RouteTable, apps: [AppLifecycle],
                  metrics: RuntimeMetrics, logger: Logger, group: any EventLoopGroup) {
@@ -44,6 +45,16 @@ package final class ProxyServer: Sendable {
             .bind(host: shared.configuration.host, port: shared.configuration.port)
             .get()
         serverChannel.withLockedValue { $0 = channel }
+        // Header and keep-alive timeouts: one sweep per loop over its connections (no timer per request).
+        let shortest = min(shared.configuration.headerTimeout, shared.configuration.keepAliveTimeout)
+        let every = TimeAmount.nanoseconds(min(max(shortest.nanoseconds / 4, 10_000_000), 1_000_000_000))
+        for pool in shared.pools.values {
+            let task = pool.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { _ in
+                let now = NIODeadline.now()
+                for client in Array(pool.clients.values) { client.sweep(now: now) }
+            }
+            sweeps.withLockedValue { $0.append(task) }
+        }
         return channel.localAddress?.port ?? shared.configuration.port
     }
 
@@ -59,6 +70,7 @@ package final class ProxyServer: Sendable {
             return c
         }
         try? await listener?.close()
+        for task in sweeps.withLockedValue({ t in defer { t = [] }; return t }) { task.cancel() }
         let clock = ContinuousClock()
         let deadline = clock.now + grace
         while inFlightRequests > 0 && clock.now < deadline {

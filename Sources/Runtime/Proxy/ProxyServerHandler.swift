@@ -86,6 +86,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// This connection's event loop's pool of upstream connections.
     private var pool: UpstreamPool?
     private var allocator = ByteBufferAllocator()
+    /// When the head being read began to arrive (header timeout), nil between heads.
+    private var headStarted: NIODeadline?
+    /// When the connection last finished an exchange or opened (keep-alive timeout).
+    private var idleSince = NIODeadline.now()
     /// The client's channel takes more writes (tracked from its writability events).
     private var clientWritable = true
     private var lastMetrics: (app: String, metrics: RuntimeMetrics.AppMetrics)?
@@ -100,6 +104,21 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         clientIP = context.channel.remoteAddress?.ipAddress
         pool = shared.pool(for: context.eventLoop)
         allocator = context.channel.allocator
+        pool?.clients[ObjectIdentifier(self)] = self
+        headStarted = .now()  // the first request's head is due within the header timeout too
+    }
+
+    /// Called by the loop's sweep: closes a connection whose head is overdue (408) or that sat idle
+    /// between requests past the keep-alive timeout.
+    func sweep(now: NIODeadline) {
+        guard let context, phase == .head, exchange == nil else { return }
+        let config = shared.configuration
+        if let started = headStarted, now - started > .nanoseconds(config.headerTimeout.nanoseconds) {
+            reject(.requestTimeout, "the request head did not arrive in time")
+        } else if headStarted == nil, now - idleSince > .nanoseconds(config.keepAliveTimeout.nanoseconds) {
+            phase = .closing
+            context.close(promise: nil)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -121,6 +140,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             return
         case .head, .body:
+            if phase == .head && headStarted == nil { headStarted = .now() }
             if inbound == nil || inbound!.readableBytes == 0 {
                 inbound = buffer
             } else {
@@ -225,6 +245,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     }
                     requestFramer = HeaderRewriting.requestFraming(head)
                     phase = .body
+                    headStarted = nil
                     startExchange(head)
                 }
             case .body:
@@ -723,6 +744,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if ex.bytesOut > 0 { m.bytesOut.increment(by: Int64(ex.bytesOut)) }
         waitingForUpstream = false
         upstreamUnwritable = false
+        idleSince = .now()
+        if let buf = inbound, buf.readableBytes > 0 { headStarted = idleSince } else { headStarted = nil }
         if pipelineHold {
             pipelineHold = false
             if phase == .head, let buf = inbound, buf.readableBytes > 0, let loop = context?.eventLoop {
@@ -830,6 +853,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        pool?.clients[ObjectIdentifier(self)] = nil
         phase = .closing
         inbound = nil
         if let t = tunnel {

@@ -10,6 +10,8 @@ final class UpstreamPool: @unchecked Sendable {
     }
 
     let eventLoop: any EventLoop
+    /// The client connections on this loop, for the timeout sweep.
+    var clients: [ObjectIdentifier: ProxyServerHandler] = [:]
     private var idle: [Endpoint: IdleList] = [:]
     private var last: (endpoint: Endpoint, list: IdleList)?
     private let maxIdlePerEndpoint: Int
