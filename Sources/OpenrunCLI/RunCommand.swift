@@ -39,6 +39,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds in-flight requests get to finish on SIGINT/SIGTERM.", valueName: "seconds"))
     var shutdownGrace: Int = 10
 
+    @Option(help: ArgumentHelp("Seconds a client has to send a whole request head (then 408).", valueName: "seconds"))
+    var headerTimeout: Int = 60
+
+    @Option(name: .customLong("keepalive-timeout"),
+            help: ArgumentHelp("Seconds a keep-alive client connection may sit idle between requests.", valueName: "seconds"))
+    var keepAliveTimeout: Int = 75
+
     @Option(help: ArgumentHelp("Event-loop threads of the proxy (default: one per core).", valueName: "n"))
     var threads: Int?
 
@@ -55,6 +62,9 @@ struct RunCommand: AsyncParsableCommand {
         guard ProxyConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen wants ADDR:PORT, e.g. 127.0.0.1:25222") }
         if let i = idleTimeout, i < 0 { throw ValidationError("--idle-timeout is 0 or more seconds") }
         guard startTimeout > 0, shutdownGrace >= 0 else { throw ValidationError("--start-timeout and --shutdown-grace are positive") }
+        guard headerTimeout > 0, keepAliveTimeout > 0 else {
+            throw ValidationError("--header-timeout and --keepalive-timeout are 1 or more seconds")
+        }
     }
 
     func run() async throws {
@@ -119,7 +129,10 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
-        var options = RuntimeOptions(proxy: ProxyConfiguration(host: host, port: port))
+        var proxy = ProxyConfiguration(host: host, port: port)
+        proxy.headerTimeout = .seconds(headerTimeout)
+        proxy.keepAliveTimeout = .seconds(keepAliveTimeout)
+        var options = RuntimeOptions(proxy: proxy)
         options.idleTimeout = idleTimeout.map { .seconds($0) }
         options.startTimeout = .seconds(startTimeout)
         options.shutdownGrace = .seconds(shutdownGrace)
