@@ -53,6 +53,23 @@ def wrk(url, conns, duration):
             "errors": errors.group(0) if errors else ""}
 
 
+def nginx(folder, servers):
+    """An nginx command line for one worker serving `servers` (its config written into `folder`)."""
+    conf = os.path.join(folder, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+daemon off; worker_processes 1; pid {folder}/nginx.pid; error_log {folder}/nginx-error.log;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off; keepalive_requests 100000; keepalive_timeout 60s;
+  client_body_temp_path {folder}/b; proxy_temp_path {folder}/p; fastcgi_temp_path {folder}/f;
+  uwsgi_temp_path {folder}/u; scgi_temp_path {folder}/s;
+  {servers}
+}}
+""")
+    return ["nginx", "-c", conf, "-p", folder]
+
+
 def cpu_ticks(pid):
     """User + system CPU time of a process, in clock ticks."""
     with open(f"/proc/{pid}/stat") as f:
@@ -90,38 +107,14 @@ def main():
         os.chmod(www, 0o755)
         with open(os.path.join(www, "k"), "wb") as f:
             f.write(b"x" * 1024)
-        conf = os.path.join(work, "nginx.conf")
-        with open(conf, "w") as f:
-            f.write(f"""
-daemon off; worker_processes 1; pid {work}/nginx.pid; error_log {work}/nginx-error.log;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off; keepalive_requests 100000; keepalive_timeout 60s;
-  client_body_temp_path {work}/b; proxy_temp_path {work}/p; fastcgi_temp_path {work}/f;
-  uwsgi_temp_path {work}/u; scgi_temp_path {work}/s;
-  server {{ listen 127.0.0.1:{backend}; root {www}; }}
-}}
-""")
-        procs.append(start(["nginx", "-c", conf, "-p", work]))
+        procs.append(start(nginx(work, f"server {{ listen 127.0.0.1:{backend}; root {www}; }}")))
         # nginx as a proxy: its own instance (one worker), so its CPU time is its own.
         pwork = os.path.join(work, "nginx-proxy")
         os.makedirs(pwork)
         os.chmod(pwork, 0o755)
-        pconf = os.path.join(pwork, "nginx.conf")
-        with open(pconf, "w") as f:
-            f.write(f"""
-daemon off; worker_processes 1; pid {pwork}/nginx.pid; error_log {pwork}/nginx-error.log;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off; keepalive_requests 100000; keepalive_timeout 60s;
-  client_body_temp_path {pwork}/b; proxy_temp_path {pwork}/p; fastcgi_temp_path {pwork}/f;
-  uwsgi_temp_path {pwork}/u; scgi_temp_path {pwork}/s;
-  upstream app {{ server 127.0.0.1:{backend}; keepalive 128; }}
+        nginx_proxy = start(nginx(pwork, f"""upstream app {{ server 127.0.0.1:{backend}; keepalive 128; }}
   server {{ listen 127.0.0.1:{nginx_port};
-    location / {{ proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}
-}}
-""")
-        nginx_proxy = start(["nginx", "-c", pconf, "-p", pwork])
+    location / {{ proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }} }}"""))
         procs.append(nginx_proxy)
         hconf = os.path.join(work, "haproxy.cfg")
         with open(hconf, "w") as f:
