@@ -482,6 +482,16 @@ import Testing
         await f.close()
     }
 
+    @Test func aBodySentWhileTheAppStartsWaitsAndArrivesWhole() async throws {
+        let f = try await Fixture.make(startDelay: .milliseconds(300))
+        let body = String(repeating: "b", count: 300_000)
+        let r = try await fetch(f.group, port: f.port, "POST", "/app/count", body: body)
+        #expect(r.status == 200)
+        #expect(r.body == "300000")
+        #expect(r.header("x-openrun-cold-start") == "true")
+        await f.close()
+    }
+
     @Test func anAbsoluteFormTargetIsRoutedByItsAuthority() async throws {
         let f = try await Fixture.make()
         let c = try await RawConnection(group: f.group, port: f.port)
