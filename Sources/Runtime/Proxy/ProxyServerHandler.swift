@@ -477,7 +477,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         ex.pending = []
         ex.headSent = true
         if parts.isEmpty {
-            up.writeAndFlush(out)
+            up.write(out)
+            if let pool, let ch = up.channel { pool.flushSoon(ch) } else { up.flush() }
         } else {
             up.write(out)
             for part in parts { up.write(part) }
@@ -627,7 +628,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         if last.readableBytes > 0 {
-            context.writeAndFlush(wrapOutboundOut(last), promise: nil)
+            context.write(wrapOutboundOut(last), promise: nil)
+            if let pool { pool.flushSoon(context.channel) } else { context.flush() }
         } else {
             context.flush()
         }

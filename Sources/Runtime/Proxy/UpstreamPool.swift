@@ -12,6 +12,24 @@ final class UpstreamPool: @unchecked Sendable {
     let eventLoop: any EventLoop
     /// The client connections on this loop, for the timeout sweep.
     var clients: [ObjectIdentifier: ProxyServerHandler] = [:]
+
+    /// Channels written in this loop iteration, flushed together once its events are handled:
+    /// the write syscalls go out back to back (as haproxy sends after reading), so the peers they
+    /// wake find several messages at once instead of being woken per message.
+    private var toFlush: [any Channel] = []
+    private var flushScheduled = false
+
+    func flushSoon(_ channel: any Channel) {
+        toFlush.append(channel)
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        eventLoop.execute { [self] in
+            flushScheduled = false
+            let channels = toFlush
+            toFlush.removeAll(keepingCapacity: true)
+            for c in channels { c.flush() }
+        }
+    }
     private var idle: [Endpoint: IdleList] = [:]
     private var last: (endpoint: Endpoint, list: IdleList)?
     private let maxIdlePerEndpoint: Int
