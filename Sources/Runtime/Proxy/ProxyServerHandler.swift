@@ -73,7 +73,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var phase = Phase.head
     /// Bytes read and not yet taken by a head or a body.
     private var inbound: ByteBuffer?
-    private var scanner = HeadScanner()
+    private var headReader: RequestHeadReader
     private var requestFramer = BodyFramer.none
     private var processing = false
     private var reprocess = false
@@ -97,6 +97,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(shared: ProxyShared) {
         self.shared = shared
+        self.headReader = RequestHeadReader(maxHeaderBytes: shared.configuration.maxHeaderBytes,
+                                            maxHeaderCount: shared.configuration.maxHeaderCount)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -194,56 +196,19 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     }
                     return
                 }
-                inbound = nil
-                switch scanner.scan(buffer) {
+                inbound = nil  // `buffer` the only reference while it is read
+                let step = headReader.next(&buffer)
+                inbound = buffer
+                switch step {
                 case .incomplete:
-                    inbound = buffer
-                    if buffer.readableBytes > shared.configuration.maxHeaderBytes {
-                        reject(.requestHeaderFieldsTooLarge, "request headers too large")
-                    }
                     return
-                case .bareLineFeed:
-                    reject(.badRequest, "bad request: bare LF in the request head")
+                case .emptyLine:
+                    continue
+                case .refused(let refusal):
+                    reject(refusal.status, refusal.message)
                     return
-                case .complete(length: 2):
-                    // An empty line before a request line is ignored (RFC 9112 §2.2).
-                    buffer.moveReaderIndex(forwardBy: 2)
-                    inbound = buffer
-                    scanner.reset()
-                case .complete(let length):
-                    let bytes = buffer.readSlice(length: length)!
-                    inbound = buffer
-                    scanner.reset()
-                    guard length <= shared.configuration.maxHeaderBytes else {
-                        reject(.requestHeaderFieldsTooLarge, "request headers too large")
-                        return
-                    }
-                    let head: HTTPHead
-                    do throws(HTTPHeadError) {
-                        head = try HTTPHead.parseRequest(bytes, maxFields: shared.configuration.maxHeaderCount)
-                    } catch {
-                        switch error {
-                        case .tooLarge: reject(.requestHeaderFieldsTooLarge, "request headers too large")
-                        case .unsupportedVersion: reject(.httpVersionNotSupported, "HTTP/1.0 and HTTP/1.1 only")
-                        case .malformed(let why): reject(.badRequest, "bad request: \(why)")
-                        }
-                        return
-                    }
-                    if let why = HeaderRewriting.framingProblem(ofRequest: head) {
-                        reject(.badRequest, "ambiguous request framing: \(why)")
-                        return
-                    }
-                    if let why = HeaderRewriting.hostProblem(ofRequest: head) {
-                        reject(.badRequest, "bad request: \(why)")
-                        return
-                    }
-                    if head.method == "CONNECT" {
-                        // Tunnels to arbitrary hosts are not what an app proxy offers (and llhttp would
-                        // read what follows a 2xx as a tunnel, where this reader reads a response).
-                        reject(.methodNotAllowed, "CONNECT is not supported")
-                        return
-                    }
-                    requestFramer = HeaderRewriting.requestFraming(head)
+                case .head(let head, let framer):
+                    requestFramer = framer
                     phase = .body
                     headStarted = nil
                     startExchange(head)

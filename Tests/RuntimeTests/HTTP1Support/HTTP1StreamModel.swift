@@ -51,14 +51,13 @@ struct HTTP1Trace: Equatable {
     var end: HTTP1End = .clean
 }
 
-/// The proxy's request side: leading empty lines skipped, `HeadScanner`, `HTTPHead.parseRequest`,
-/// `HeaderRewriting.framingProblem`/`requestFraming`, then the body through `BodyFramer.take`, the way
-/// `ProxyServerHandler.step()` does it. Bytes are fed in pieces, as reads deliver them.
+/// The proxy's request side: `RequestHeadReader` (the same one `ProxyServerHandler.step()` uses),
+/// then the body through `BodyFramer.take`, the way `ProxyServerHandler.step()` does it. Bytes are fed in pieces, as reads deliver them.
 struct OwnRequestReader {
-    var maxHeaderBytes = 32 * 1024
-    var maxHeaderCount = 100
+    /// The proxy's defaults (ProxyConfiguration). The corpus omits Host (the reference does not
+    /// check it); duplicates are still refused.
+    private var reader = RequestHeadReader(maxHeaderBytes: 32 * 1024, maxHeaderCount: 100, requireHost: false)
     private var buffer = ByteBuffer()
-    private var scanner = HeadScanner()
     private var inBody = false
     private var framer = BodyFramer.none
     private var current: HTTP1Message?
@@ -106,51 +105,23 @@ struct OwnRequestReader {
         while !finished {
             if !inBody {
                 guard buffer.readableBytes > 0 else { return }
-                switch scanner.scan(buffer) {
-                case .complete(length: 2):
-                    // An empty line before a request line is ignored (RFC 9112 §2.2), as in ProxyServerHandler.
-                    buffer.moveReaderIndex(forwardBy: 2)
-                    scanner.reset()
-                case .incomplete:
-                    if buffer.readableBytes > maxHeaderBytes { reject("431 request headers too large") }
-                    return
-                case .bareLineFeed:
-                    reject("400 bare LF in the request head")
-                    return
-                case .complete(let length):
-                    let bytes = buffer.readSlice(length: length)!
-                    scanner.reset()
-                    guard length <= maxHeaderBytes else { return reject("431 request headers too large") }
-                    let head: HTTPHead
-                    do throws(HTTPHeadError) {
-                        head = try HTTPHead.parseRequest(bytes, maxFields: maxHeaderCount)
-                    } catch {
-                        switch error {
-                        case .tooLarge: reject("431 request headers too large")
-                        case .unsupportedVersion: reject("505 not HTTP/1.x")
-                        case .malformed(let why): reject("400 \(why)")
-                        }
-                        return
-                    }
-                    if let why = HeaderRewriting.framingProblem(ofRequest: head) { return reject("400 framing: \(why)") }
-                    // The corpus omits Host (the reference does not check it); duplicates are still refused.
-                    if let why = HeaderRewriting.hostProblem(ofRequest: head, requireHost: false) { return reject("400 host: \(why)") }
-                    if head.method == "CONNECT" { return reject("405 CONNECT") }
-                    framer = HeaderRewriting.requestFraming(head)
-                    current = HTTP1Message(method: head.method, target: head.target, minorVersion: head.minorVersion,
-                                           fields: head.fields.map { Self.field($0, of: head) }, keepAlive: head.keepAlive)
-                    raw = []
-                    inBody = true
-                    if head.method == "CONNECT" {
-                        // The reference reads no body after CONNECT: compare the head only.
-                        current!.end = buffer.readerIndex
-                        trace.messages.append(current!)
-                        trace.end = .stopped("CONNECT")
-                        finished = true
-                        return
-                    }
-                    stop = { _ in head.isUpgradeRequest ? "upgrade" : head.keepAlive ? nil : "close" }
+                let head: HTTPHead
+                var pending = buffer
+                let step = reader.next(&pending)
+                buffer = pending
+                switch step {
+                case .incomplete: return
+                case .emptyLine: continue
+                case .refused(let refusal): return reject(Self.reason(refusal))
+                case .head(let h, let f):
+                    head = h
+                    framer = f
                 }
+                current = HTTP1Message(method: head.method, target: head.target, minorVersion: head.minorVersion,
+                                       fields: head.fields.map { Self.field($0, of: head) }, keepAlive: head.keepAlive)
+                raw = []
+                inBody = true
+                stop = { _ in head.isUpgradeRequest ? "upgrade" : head.keepAlive ? nil : "close" }
             } else {
                 let done: Bool
                 do throws(HTTPHeadError) {
@@ -173,6 +144,19 @@ struct OwnRequestReader {
                     finished = true
                 }
             }
+        }
+    }
+
+    /// The refusals as the differential test's expectations name them.
+    static func reason(_ refusal: RequestRefusal) -> String {
+        switch refusal {
+        case .headTooLarge: "431 request headers too large"
+        case .bareLineFeed: "400 bare LF in the request head"
+        case .unsupportedVersion: "505 not HTTP/1.x"
+        case .malformed(let why): "400 \(why)"
+        case .framing(let why): "400 framing: \(why)"
+        case .host(let why): "400 host: \(why)"
+        case .connect: "405 CONNECT"
         }
     }
 

@@ -1,0 +1,96 @@
+import NIOCore
+import NIOHTTP1
+
+/// Why a request head is refused (answered, then the connection closed).
+enum RequestRefusal: Equatable {
+    case headTooLarge
+    case bareLineFeed
+    case unsupportedVersion
+    case malformed(String)
+    case framing(String)
+    case host(String)
+    case connect
+
+    var status: HTTPResponseStatus {
+        switch self {
+        case .headTooLarge: .requestHeaderFieldsTooLarge
+        case .unsupportedVersion: .httpVersionNotSupported
+        case .connect: .methodNotAllowed
+        case .bareLineFeed, .malformed, .framing, .host: .badRequest
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .headTooLarge: "request headers too large"
+        case .bareLineFeed: "bad request: bare LF in the request head"
+        case .unsupportedVersion: "HTTP/1.0 and HTTP/1.1 only"
+        case .malformed(let why), .host(let why): "bad request: \(why)"
+        case .framing(let why): "ambiguous request framing: \(why)"
+        // Tunnels to arbitrary hosts are not what an app proxy offers (and llhttp would read what
+        // follows a 2xx as a tunnel, where this reader reads a response).
+        case .connect: "CONNECT is not supported"
+        }
+    }
+}
+
+/// The proxy's decisions on the bytes before a request body, in one place: the client handler
+/// (`ProxyServerHandler`) and the differential test's model of it both go through here.
+/// Finds the head's end (`HeadScanner`), skips empty lines before it (RFC 9112 §2.2), bounds its
+/// size, parses it, and refuses ambiguous framing, bad Host fields and CONNECT.
+struct RequestHeadReader {
+    enum Step {
+        /// More bytes are needed.
+        case incomplete
+        /// An empty line before a request line was taken from the buffer.
+        case emptyLine
+        case refused(RequestRefusal)
+        /// A head to serve, and how its body is delimited.
+        case head(HTTPHead, BodyFramer)
+    }
+
+    var maxHeaderBytes: Int
+    var maxHeaderCount: Int
+    /// HTTP/1.1 requests without Host are refused (off only for the differential test's corpus).
+    var requireHost = true
+    private var scanner = HeadScanner()
+
+    init(maxHeaderBytes: Int, maxHeaderCount: Int, requireHost: Bool = true) {
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxHeaderCount = maxHeaderCount
+        self.requireHost = requireHost
+    }
+
+    /// Reads from the front of `buffer` (the same bytes as before, maybe with more appended);
+    /// what a step takes is removed from it.
+    mutating func next(_ buffer: inout ByteBuffer) -> Step {
+        switch scanner.scan(buffer) {
+        case .incomplete:
+            return buffer.readableBytes > maxHeaderBytes ? .refused(.headTooLarge) : .incomplete
+        case .bareLineFeed:
+            return .refused(.bareLineFeed)
+        case .complete(length: 2):
+            buffer.moveReaderIndex(forwardBy: 2)
+            scanner.reset()
+            return .emptyLine
+        case .complete(let length):
+            let bytes = buffer.readSlice(length: length)!
+            scanner.reset()
+            guard length <= maxHeaderBytes else { return .refused(.headTooLarge) }
+            let head: HTTPHead
+            do throws(HTTPHeadError) {
+                head = try HTTPHead.parseRequest(bytes, maxFields: maxHeaderCount)
+            } catch {
+                switch error {
+                case .tooLarge: return .refused(.headTooLarge)
+                case .unsupportedVersion: return .refused(.unsupportedVersion)
+                case .malformed(let why): return .refused(.malformed(why))
+                }
+            }
+            if let why = HeaderRewriting.framingProblem(ofRequest: head) { return .refused(.framing(why)) }
+            if let why = HeaderRewriting.hostProblem(ofRequest: head, requireHost: requireHost) { return .refused(.host(why)) }
+            if head.method == "CONNECT" { return .refused(.connect) }
+            return .head(head, HeaderRewriting.requestFraming(head))
+        }
+    }
+}
