@@ -8,10 +8,6 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// Largest response head accepted (502 beyond).
-    static let maxHeadBytes = 64 * 1024
-    static let maxHeadFields = 256
-
     private enum Phase { case idle, head, body, tunnel }
 
     let endpoint: Endpoint
@@ -32,7 +28,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private var phase = Phase.idle
     private var inbound: ByteBuffer?
-    private var scanner = HeadScanner()
+    private var headReader = ResponseHeadReader()
     private var framer = BodyFramer.none
     private var dataOnly = false
     private var requestMethod = ""
@@ -72,7 +68,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         expectUpgrade = upgrade
         keepAlive = true
         phase = .head
-        scanner.reset()
+        headReader.reset()
     }
 
     /// The owner lets go (its client left): the connection cannot be reused.
@@ -124,46 +120,25 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
             inbound = nil  // keeps `buffer` uniquely referenced while it is consumed
             switch phase {
             case .head:
-                switch scanner.scan(buffer) {
+                let step = headReader.next(&buffer, requestMethod: requestMethod)
+                inbound = buffer
+                switch step {
                 case .incomplete:
-                    inbound = buffer
-                    if buffer.readableBytes > Self.maxHeadBytes { fail("response head too large") }
                     return
-                case .bareLineFeed:
-                    fail("bare LF in the response head")
+                case .refused(let why):
+                    fail(why)
                     return
-                case .complete(let length):
-                    let bytes = buffer.readSlice(length: length)!
-                    inbound = buffer
-                    scanner.reset()
-                    let head: HTTPHead
-                    do {
-                        head = try HTTPHead.parseResponse(bytes, maxFields: Self.maxHeadFields)
-                    } catch {
-                        fail("\(error)")
+                case .switchingProtocols(let head):
+                    guard expectUpgrade else {
+                        fail("101 to a request that asked for no upgrade")
                         return
                     }
-                    if head.status == 101 {
-                        guard expectUpgrade else {
-                            fail("101 to a request that asked for no upgrade")
-                            return
-                        }
-                        phase = .tunnel
-                        keepAlive = false
-                        _ = owner.upstreamHead(head, framing: .none, from: self)
-                        continue
-                    }
-                    if head.status < 200 {
-                        owner.upstreamInterim(head)
-                        continue
-                    }
-                    let framing: BodyFramer
-                    do {
-                        framing = try HeaderRewriting.responseFraming(head, requestMethod: requestMethod)
-                    } catch {
-                        fail("\(error)")
-                        return
-                    }
+                    phase = .tunnel
+                    keepAlive = false
+                    _ = owner.upstreamHead(head, framing: .none, from: self)
+                case .interim(let head):
+                    owner.upstreamInterim(head)
+                case .head(let head, let framing):
                     if case .untilClose = framing { keepAlive = false } else { keepAlive = head.keepAlive }
                     dataOnly = owner.upstreamHead(head, framing: framing, from: self)
                     framer = framing

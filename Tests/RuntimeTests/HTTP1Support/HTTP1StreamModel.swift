@@ -179,18 +179,15 @@ struct OwnRequestReader {
     }
 }
 
-/// The proxy's response side: `HeadScanner`, `HTTPHead.parseResponse`, interim (1xx) heads skipped,
-/// `HeaderRewriting.responseFraming` for the request's method, then `BodyFramer.take`, the way
-/// `UpstreamHandler.process()` does it. A close-delimited body runs to the end of the stream.
+/// The proxy's response side: `ResponseHeadReader` (the same one `UpstreamHandler.process()` uses),
+/// interim (1xx) heads skipped, then `BodyFramer.take`, the way `UpstreamHandler.process()` does
+/// it. A close-delimited body runs to the end of the stream.
 struct OwnResponseReader {
-    static let maxHeadBytes = 64 * 1024
-    static let maxHeadFields = 256
-
     /// Reads responses to requests with `methods` (one per response, in order) from `bytes` cut at `cuts`.
     static func read(_ bytes: [UInt8], methods: [String], cuts: [Int] = []) -> HTTP1Trace {
         var trace = HTTP1Trace()
         var buffer = ByteBuffer()
-        var scanner = HeadScanner()
+        var reader = ResponseHeadReader()
         var framer: BodyFramer?
         var current: HTTP1Message?
         var raw: [UInt8] = []
@@ -211,38 +208,21 @@ struct OwnResponseReader {
                         trace.end = .stopped("bytes after the last response")
                         return trace
                     }
-                    switch scanner.scan(buffer) {
+                    switch reader.next(&buffer, requestMethod: methods[index]) {
                     case .incomplete:
-                        if buffer.readableBytes > maxHeadBytes {
-                            trace.end = .rejected("response head too large")
-                            return trace
-                        }
-                    case .bareLineFeed:
-                        trace.end = .rejected("bare LF in the response head")
+                        break
+                    case .refused(let why):
+                        trace.end = .rejected(why)
                         return trace
-                    case .complete(let length):
-                        let bytes = buffer.readSlice(length: length)!
-                        scanner.reset()
-                        let head: HTTPHead
-                        do throws(HTTPHeadError) {
-                            head = try HTTPHead.parseResponse(bytes, maxFields: maxHeadFields)
-                        } catch {
-                            trace.end = .rejected("\(error)")
-                            return trace
-                        }
-                        if head.status == 101 {
-                            trace.end = .stopped("101")
-                            return trace
-                        }
-                        if head.status < 200 { continue }
-                        do throws(HTTPHeadError) {
-                            framer = try HeaderRewriting.responseFraming(head, requestMethod: methods[index])
-                        } catch {
-                            trace.end = .rejected("\(error)")
-                            return trace
-                        }
+                    case .switchingProtocols:
+                        trace.end = .stopped("101")
+                        return trace
+                    case .interim:
+                        continue
+                    case .head(let head, let framing):
+                        framer = framing
                         var keepAlive = head.keepAlive
-                        if case .untilClose = framer { keepAlive = false }
+                        if case .untilClose = framing { keepAlive = false }
                         current = HTTP1Message(method: String(head.status), target: "", minorVersion: head.minorVersion,
                                                fields: head.fields.map { OwnRequestReader.field($0, of: head) },
                                                keepAlive: keepAlive)

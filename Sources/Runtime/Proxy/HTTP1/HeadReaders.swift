@@ -94,3 +94,51 @@ struct RequestHeadReader {
         }
     }
 }
+
+/// The proxy's decisions on a response head, in one place: `UpstreamHandler` and the differential
+/// test's model of it both go through here. Finds the head's end, bounds its size, parses it, and
+/// tells interim (1xx) and 101 heads from final ones, which come with their body's framing.
+struct ResponseHeadReader {
+    enum Step {
+        case incomplete
+        /// Not a response to forward (502), with a short reason.
+        case refused(String)
+        /// 100, 103, ...: another head follows.
+        case interim(HTTPHead)
+        case switchingProtocols(HTTPHead)
+        case head(HTTPHead, BodyFramer)
+    }
+
+    /// Largest response head accepted.
+    static let maxHeadBytes = 64 * 1024
+    static let maxHeadFields = 256
+    private var scanner = HeadScanner()
+
+    mutating func reset() { scanner.reset() }
+
+    /// Reads from the front of `buffer`; what a step takes is removed from it.
+    mutating func next(_ buffer: inout ByteBuffer, requestMethod: String) -> Step {
+        switch scanner.scan(buffer) {
+        case .incomplete:
+            return buffer.readableBytes > Self.maxHeadBytes ? .refused("response head too large") : .incomplete
+        case .bareLineFeed:
+            return .refused("bare LF in the response head")
+        case .complete(let length):
+            let bytes = buffer.readSlice(length: length)!
+            scanner.reset()
+            let head: HTTPHead
+            do throws(HTTPHeadError) {
+                head = try HTTPHead.parseResponse(bytes, maxFields: Self.maxHeadFields)
+            } catch {
+                return .refused("\(error)")
+            }
+            if head.status == 101 { return .switchingProtocols(head) }
+            if head.status < 200 { return .interim(head) }
+            do throws(HTTPHeadError) {
+                return .head(head, try HeaderRewriting.responseFraming(head, requestMethod: requestMethod))
+            } catch {
+                return .refused("\(error)")
+            }
+        }
+    }
+}

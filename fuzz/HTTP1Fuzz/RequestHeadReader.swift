@@ -1,1 +1,0 @@
-../../Sources/Runtime/Proxy/HTTP1/RequestHeadReader.swift
