@@ -9,7 +9,6 @@ package final class ProxyServer: Sendable {
     private let group: any EventLoopGroup
     private let apps: [AppLifecycle]
     private let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
-    private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
     private let sweeps = NIOLockedValueBox<[RepeatedTask]>([])
 
     package init(configuration: ProxyConfiguration, routes: RouteTable, apps: [AppLifecycle],
@@ -24,7 +23,6 @@ package final class ProxyServer: Sendable {
     @discardableResult
     package func start() async throws -> Int {
         let shared = self.shared
-        let connections = self.connections
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -32,14 +30,10 @@ package final class ProxyServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // The handler registers itself with its loop's state (timeouts, shutdown).
                     try channel.pipeline.syncOperations.addHandler(ProxyServerHandler(shared: shared))
-                    let id = ObjectIdentifier(channel)
-                    connections.withLockedValue { $0[id] = channel }
                     shared.metrics.connectionOpened()
-                    channel.closeFuture.whenComplete { _ in
-                        connections.withLockedValue { _ = $0.removeValue(forKey: id) }
-                        shared.metrics.connectionClosed()
-                    }
+                    channel.closeFuture.whenComplete { _ in shared.metrics.connectionClosed() }
                 }
             }
             .bind(host: shared.configuration.host, port: shared.configuration.port)
@@ -60,7 +54,6 @@ package final class ProxyServer: Sendable {
 
     /// Requests between head and end right now.
     package var inFlightRequests: Int { shared.inFlight.load(ordering: .relaxed) }
-    package var openConnections: Int { connections.withLockedValue { $0.count } }
 
     /// Stops accepting, lets requests in flight finish within `grace`, closes every connection,
     /// then stops the apps' containers.
@@ -76,10 +69,11 @@ package final class ProxyServer: Sendable {
         while inFlightRequests > 0 && clock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
-        let open = connections.withLockedValue { Array($0.values) }
-        for c in open { try? await c.close() }
         for pool in shared.pools.values {
-            try? await pool.eventLoop.submit { pool.closeAll() }.get()
+            try? await pool.eventLoop.submit {
+                for client in Array(pool.clients.values) { client.close() }
+                pool.closeAll()
+            }.get()
         }
         await withTaskGroup(of: Void.self) { group in
             for app in apps { group.addTask { await app.shutdown() } }

@@ -110,6 +110,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         headStarted = .now()  // the first request's head is due within the header timeout too
     }
 
+    /// Closes the connection (shutdown).
+    func close() { context?.close(promise: nil) }
+
     /// Called by the loop's sweep: closes a connection whose head is overdue (408) or that sat idle
     /// between requests past the keep-alive timeout.
     func sweep(now: NIODeadline) {
@@ -468,7 +471,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         ex.status = head.status
         var a = HeaderRewriting.ResponseAdditions()
         if let route = ex.route { a.replacing = route.responseHeaders }
-        if head.fields.contains(where: { $0.kind == .location }), let e = ex.endpoint, let location = head.first(.location) {
+        if let location = head.first(.location), let e = ex.endpoint {
             let publicAuthority = ex.head.host ?? "\(shared.configuration.host):\(shared.configuration.port)"
             a.location = HeaderRewriting.rewriteLocation(location, upstreamAuthority: e.authority,  // [TLS] 443/80 left out
                                                          publicAuthority: publicAuthority,

@@ -83,9 +83,6 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func flush() { context?.flush() }
 
-    func writeAndFlush(_ buffer: ByteBuffer) {
-        context?.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-    }
 
     func close() { context?.close(promise: nil) }
 

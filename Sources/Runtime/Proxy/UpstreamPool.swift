@@ -1,7 +1,8 @@
 import NIOCore
 
-/// Idle keep-alive connections to upstreams, one pool per event loop; used only on its loop,
-/// so a request and its upstream connection always share one thread.
+/// What the proxy keeps per event loop, used only on its loop: idle keep-alive connections to
+/// upstreams (so a request and its upstream connection always share one thread), the loop's client
+/// connections (timeouts, shutdown), and the channels to flush at the end of the loop iteration.
 final class UpstreamPool: @unchecked Sendable {
     /// The idle connections to one endpoint (a class: a handler keeps it, and the pool finds it
     /// for the endpoint used last without hashing).
@@ -10,7 +11,7 @@ final class UpstreamPool: @unchecked Sendable {
     }
 
     let eventLoop: any EventLoop
-    /// The client connections on this loop, for the timeout sweep.
+    /// The client connections on this loop, for the timeout sweep and shutdown.
     var clients: [ObjectIdentifier: ProxyServerHandler] = [:]
 
     /// Channels written in this loop iteration, flushed together once its events are handled:

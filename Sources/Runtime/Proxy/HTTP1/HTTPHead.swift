@@ -167,8 +167,6 @@ final class HTTPHead {
         }
     }
 
-    /// Whether any field's lowercase name equals `name`.
-    func contains(name: String) -> Bool { !values(named: name).isEmpty }
 }
 
 extension HTTPHead {
