@@ -9,8 +9,7 @@ import Testing
 /// so an update run never passes as green.
 package enum Golden {
     /// The repository root, found from this file's path.
-    package static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    package static var repositoryRoot: URL { Repository.root }
 
     package static var updating: Bool { ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" }
 

@@ -47,7 +47,7 @@ package enum DockerBackend: Backend {
             steps.append(.pullImage(PullImageStep(reference: p.reference)))
         case .build(let b):
             model.needsContext = true
-            let dir = b.context.directory.isEmpty ? contextFolder : contextFolder + "/" + trimSlashes(b.context.directory)
+            let dir = b.context.directory.isEmpty ? contextFolder : contextFolder + "/" + RelativePath.trimSlashes(b.context.directory)
             steps.append(.buildImage(BuildImageStep(
                 tag: b.tag, context: dir, containerfile: contextFolder + "/" + b.containerfile, target: b.target,
                 buildArgs: b.buildArgs.map { PlanKeyValue($0.name, $0.value) }, labels: labels)))
@@ -168,13 +168,6 @@ package enum DockerBackend: Backend {
         }
     }
 
-    static func trimSlashes(_ s: String) -> String {
-        var t = Substring(s)
-        while t.hasPrefix("./") { t = t.dropFirst(2) }
-        while t.hasPrefix("/") { t = t.dropFirst() }
-        while t.hasSuffix("/") { t = t.dropLast() }
-        return String(t)
-    }
 
     /// SHA-256 over the run step's JSON: what decides whether an existing container can be reused.
     static func planDigest(_ run: RunStep) -> String {

@@ -107,7 +107,7 @@ package enum QuadletBackend: Backend {
             model.needsContext = true
             // The .build unit lives in the context folder it builds (quadlet reads subfolders), so
             // `SetWorkingDirectory=unit` makes that folder podman build's context; File= is relative to it.
-            let dir = trimSlashes(b.context.directory)
+            let dir = RelativePath.trimSlashes(b.context.directory)
             let buildName = "\(slug).build"
             let buildPath = contextFolder + "/" + (dir.isEmpty ? "" : dir + "/") + buildName
             var entries: [UnitEntry] = [.text("ImageTag", b.tag), .text("SetWorkingDirectory", "unit"),
@@ -302,20 +302,13 @@ package enum QuadletBackend: Backend {
 
     /// `path` (from the context root) as seen from the folder `dir` (also from the root).
     static func relativePath(_ path: String, from dir: String) -> String {
-        let p = trimSlashes(path)
+        let p = RelativePath.trimSlashes(path)
         guard !dir.isEmpty else { return p }
         if p.hasPrefix(dir + "/") { return String(p.dropFirst(dir.count + 1)) }
         let depth = dir.split(separator: "/").count
         return String(repeating: "../", count: depth) + p
     }
 
-    static func trimSlashes(_ s: String) -> String {
-        var t = Substring(s)
-        while t.hasPrefix("./") { t = t.dropFirst(2) }
-        while t.hasPrefix("/") { t = t.dropFirst() }
-        while t.hasSuffix("/") { t = t.dropLast() }
-        return String(t)
-    }
 }
 
 /// The quadlet backend's diagnostic ids.

@@ -1,26 +1,16 @@
 import EngineTestSupport
 import Foundation
+import TestSupport
 
 /// Paths in the source tree (found from this file, `#filePath`) and the
 /// external programs the backend tests check artifacts with.
 enum TestPaths {
     /// The repository root.
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // Support
-        .deletingLastPathComponent()  // BackendsTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
+    static var root: URL { Repository.root }
 
     /// The Python with the reference tools (PyYAML, ...): `OPENRUN_PYTHON`,
     /// else `<repo>/.venv/bin/python`; nil when neither exists.
-    static var python: String? {
-        if let p = ProcessInfo.processInfo.environment["OPENRUN_PYTHON"], !p.isEmpty,
-           FileManager.default.isExecutableFile(atPath: p) {
-            return p
-        }
-        let venv = root.appendingPathComponent(".venv/bin/python").path
-        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
-    }
+    static var python: String? { Repository.python }
 }
 
 /// What a finished process left behind.

@@ -1,26 +1,16 @@
 import Foundation
+import TestSupport
 
 /// Paths in the source tree, found from this file's location (`#filePath`).
 enum RepoPaths {
     /// The repository root.
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // Specs
-        .deletingLastPathComponent()  // FrontendTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
+    static var root: URL { Repository.root }
 
     static var specs: URL { root.appendingPathComponent("specs") }
 
     /// The Python with the reference implementations: `OPENRUN_PYTHON`, else
     /// `<repo>/.venv/bin/python`; nil when neither exists.
-    static var python: String? {
-        if let p = ProcessInfo.processInfo.environment["OPENRUN_PYTHON"], !p.isEmpty,
-           FileManager.default.isExecutableFile(atPath: p) {
-            return p
-        }
-        let venv = root.appendingPathComponent(".venv/bin/python").path
-        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
-    }
+    static var python: String? { Repository.python }
 
     /// Runs a program and returns its exit status and combined output.
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
