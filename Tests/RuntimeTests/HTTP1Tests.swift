@@ -289,4 +289,74 @@ import Testing
                 + "retry-after: 5  X-Injected: 1\r\nx-openrun-cold-start: true\r\n"
                 + "server-timing: openrun-start;dur=12.5;desc=\"cold start\"\r\n\r\n")
     }
+
+    @Test func tokenBytesAreExactlyTheTcharsOfRFC9110() {
+        let tchar = Set(Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!#$%&'*+-.^_`|~".utf8))
+        for c in 0...255 { #expect(HTTPBytes.isToken(UInt8(c)) == tchar.contains(UInt8(c)), "byte \(c)") }
+    }
+
+    @Test func theEightByteValueCheckFindsEveryControlByteAndDEL() {
+        func reference(_ w: UInt64) -> Bool {
+            (0..<8).contains { k in let b = UInt8(truncatingIfNeeded: w >> (8 * UInt64(k))); return b < 0x20 || b == 0x7F }
+        }
+        // Every byte value at every position among plain and high bytes (borrows cross positions).
+        for filler: UInt8 in [0x61, 0x20, 0x80, 0xFF, 0x21] {
+            for pos in 0..<8 {
+                for c in 0...255 {
+                    var w = UInt64(0)
+                    for k in 0..<8 { w |= UInt64(k == pos ? UInt8(c) : filler) << (8 * UInt64(k)) }
+                    #expect(HTTPBytes.hasControlOrDEL(w) == reference(w), "byte \(c) at \(pos) among \(filler)")
+                }
+            }
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<100_000 {
+            let w = rng.next() as UInt64
+            if HTTPBytes.hasControlOrDEL(w) != reference(w) { Issue.record("word \(String(w, radix: 16))"); break }
+        }
+    }
+
+    @Test func headerNamesAreClassifiedInAnyCaseAndTheirUnderscoreSpellings() throws {
+        let names: [(String, HeaderKind)] = [
+            ("host", .host), ("content-length", .contentLength), ("transfer-encoding", .transferEncoding),
+            ("connection", .connection), ("upgrade", .upgrade), ("keep-alive", .keepAlive),
+            ("proxy-connection", .proxyConnection), ("te", .te), ("trailer", .trailer),
+            ("x-forwarded-for", .xForwardedFor), ("x-forwarded-host", .xForwardedHost),
+            ("x-forwarded-proto", .xForwardedProto), ("x-forwarded-prefix", .xForwardedPrefix),
+            ("x-real-ip", .xRealIP), ("forwarded", .forwarded), ("location", .location),
+        ]
+        func kind(_ s: String) -> HeaderKind {
+            Array(s.utf8).withUnsafeBufferPointer { HeaderKind.classify($0.baseAddress!, $0.count) }
+        }
+        for (name, k) in names {
+            #expect(kind(name) == k)
+            #expect(kind(name.uppercased()) == k)
+            if name.contains("-") {
+                #expect(kind(String(name.map { $0 == "-" ? "_" : $0 })) == (k == .location ? .other : .underscoreAlias))
+            }
+        }
+        for other in ["server", "date", "x-forwarded-fo", "hostx", "t", "content_type", "locatio_", ""] {
+            #expect(kind(other) == .other, "\(other)")
+        }
+    }
+
+    @Test func headsAreWrittenWithinTheirReservedBoundForLongValues() throws {
+        let long = String(repeating: "v", count: 5000)
+        let h = try Self.request("GET /\(long) HTTP/1.1\r\nHost: \(long)\r\nX-A: \(long)\r\n\r\n")
+        var out = ByteBuffer()
+        HeaderRewriting.writeUpstreamRequest(h, uri: "/" + long + long, hostHeader: long, clientIP: long,
+                                             strippedPrefix: long, isUpgrade: true, into: &out)
+        let again = try Self.request(String(buffer: out))
+        #expect(again.target == "/" + long + long && again.fields.count == 8)
+        let r = try Self.response("HTTP/1.1 200 \(long)\r\nX-B: \(long)\r\n\r\n")
+        var a = HeaderRewriting.ResponseAdditions()
+        a.replacing = [("x-c", long), ("x-d", long)]
+        a.location = long
+        a.coldStartMilliseconds = 123456789.123
+        a.chunked = true
+        a.connection = .keepAlive
+        var resp = ByteBuffer()
+        HeaderRewriting.writeClientResponse(r, clientMinorVersion: 1, keepUpgrade: false, additions: a, into: &resp)
+        #expect(try Self.response(String(buffer: resp)).fields.count == 8)
+    }
 }

@@ -43,42 +43,51 @@ enum HeaderRewriting {
     /// headers, then openrun's forwarding headers.
     static func writeUpstreamRequest(_ head: HTTPHead, uri: String, hostHeader: String, clientIP: String?,
                                      strippedPrefix: String, isUpgrade: Bool, into out: inout ByteBuffer) {
-        out.writeString(head.method)
-        out.writeStaticString(" ")
-        out.writeString(uri)
-        out.writeStaticString(" HTTP/1.1\r\nhost: ")
-        out.writeString(hostHeader)
-        out.writeStaticString("\r\n")
-        let base = head.bytes.readerIndex
-        for f in head.fields {
-            switch f.kind {
-            case .host, .underscoreAlias: continue
-            case .upgrade where isUpgrade: break
-            default:
-                if f.kind.isForwarding || f.kind.isHopByHop || f.namedByConnection { continue }
+        // The kept fields are lines of the head; the rest is bounded by what is added.
+        let bound = head.bytes.readableBytes + head.method.utf8.count + uri.utf8.count + hostHeader.utf8.count
+            + 2 * (clientIP?.utf8.count ?? 0) + (head.host?.utf8.count ?? 0) + strippedPrefix.utf8.count + 160
+        head.bytes.withUnsafeReadableBytes { raw in
+            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            HeadWriter.write(into: &out, reserving: bound) { w in
+                w.append(string: head.method)
+                w.append(byte: 0x20)
+                w.append(string: uri)
+                w.append(" HTTP/1.1\r\nhost: ")
+                w.append(string: hostHeader)
+                w.append("\r\n")
+                for f in head.fields {
+                    switch f.kind {
+                    case .host, .underscoreAlias: continue
+                    case .upgrade where isUpgrade: break
+                    default:
+                        if f.kind.isForwarding || f.kind.isHopByHop || f.namedByConnection { continue }
+                    }
+                    // The field as it came, `name: value`, in one copy.
+                    w.append(p + Int(f.nameStart), f.lineRange.count)
+                    w.append("\r\n")
+                }
+                if let ip = clientIP {
+                    w.append("x-forwarded-for: ")
+                    w.append(string: ip)
+                    w.append("\r\nx-real-ip: ")
+                    w.append(string: ip)
+                    w.append("\r\n")
+                }
+                if let h = head.host {
+                    w.append("x-forwarded-host: ")
+                    w.append(string: h)
+                    w.append("\r\n")
+                }
+                w.append("x-forwarded-proto: http\r\n")
+                if !strippedPrefix.isEmpty {
+                    w.append("x-forwarded-prefix: ")
+                    w.append(string: strippedPrefix)
+                    w.append("\r\n")
+                }
+                if isUpgrade { w.append("connection: upgrade\r\n") }
+                w.append("\r\n")
             }
-            copyField(f, of: head, base: base, into: &out)
         }
-        if let ip = clientIP {
-            out.writeStaticString("x-forwarded-for: ")
-            out.writeString(ip)
-            out.writeStaticString("\r\nx-real-ip: ")
-            out.writeString(ip)
-            out.writeStaticString("\r\n")
-        }
-        if let h = head.host {
-            out.writeStaticString("x-forwarded-host: ")
-            out.writeString(h)
-            out.writeStaticString("\r\n")
-        }
-        out.writeStaticString("x-forwarded-proto: http\r\n")
-        if !strippedPrefix.isEmpty {
-            out.writeStaticString("x-forwarded-prefix: ")
-            out.writeString(strippedPrefix)
-            out.writeStaticString("\r\n")
-        }
-        if isUpgrade { out.writeStaticString("connection: upgrade\r\n") }
-        out.writeStaticString("\r\n")
     }
 
     /// What the client's response head adds or changes.
@@ -96,103 +105,104 @@ enum HeaderRewriting {
         var connection: ConnectionHeader = .none
 
         enum ConnectionHeader { case none, close, keepAlive, upgrade }
+
+        /// At most how many bytes `writeAdditions` writes.
+        var bound: Int {
+            var n = 200  // the fixed texts (cold start, chunked, connection) and a Double's digits
+            for h in replacing { n += h.name.utf8.count + h.value.utf8.count + 4 }
+            if let l = location { n += l.utf8.count + 12 }
+            return n
+        }
     }
 
     /// The response as the client sees it: the upstream's status line in the client's version, its
     /// fields without hop-by-hop ones (and those `Connection` names), then openrun's additions.
     static func writeClientResponse(_ head: HTTPHead, clientMinorVersion: Int, keepUpgrade: Bool,
                                     additions a: ResponseAdditions, into out: inout ByteBuffer) {
-        out.writeStaticString(clientMinorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
-        let base = head.bytes.readerIndex
-        // Status code and reason, as the upstream sent them.
-        out.writeInteger(UInt8(0x30 + head.status / 100))
-        out.writeInteger(UInt8(0x30 + head.status / 10 % 10))
-        out.writeInteger(UInt8(0x30 + head.status % 10))
-        out.writeStaticString(" ")
-        if !head.reasonRange.isEmpty, var reason = head.bytes.getSlice(at: base + head.reasonRange.lowerBound,
-                                                                       length: head.reasonRange.count) {
-            out.writeBuffer(&reason)
-        }
-        out.writeStaticString("\r\n")
-        let replacing = a.replacing.map { Array($0.name.lowercased().utf8) }
+        let replacing = a.replacing.isEmpty ? [] : a.replacing.map { Array($0.name.lowercased().utf8) }
+        // Status line and kept fields are parts of the head; the rest is bounded by the additions.
+        let bound = head.bytes.readableBytes + a.bound + 32
         head.bytes.withUnsafeReadableBytes { raw in
             let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            for f in head.fields {
-                switch f.kind {
-                case .upgrade where keepUpgrade: break
-                case .location where a.location != nil: continue
-                // Re-chunked (`chunked` is added after them), other codings stay: `gzip` + `chunked`.
-                case .transferEncoding where a.dropTransferEncoding: continue
-                // Transfer-Encoding overrides Content-Length, which an intermediary must remove (RFC 9112 §6.3).
-                case .contentLength where head.hasTransferEncoding: continue
-                default:
-                    if f.kind.isHopByHop || f.namedByConnection { continue }
+            HeadWriter.write(into: &out, reserving: bound) { w in
+                w.append(clientMinorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+                // Status code and reason, as the upstream sent them.
+                w.append(byte: UInt8(0x30 + head.status / 100))
+                w.append(byte: UInt8(0x30 + head.status / 10 % 10))
+                w.append(byte: UInt8(0x30 + head.status % 10))
+                w.append(byte: 0x20)
+                w.append(p + head.reasonRange.lowerBound, head.reasonRange.count)
+                w.append("\r\n")
+                for f in head.fields {
+                    switch f.kind {
+                    case .upgrade where keepUpgrade: break
+                    case .location where a.location != nil: continue
+                    // Re-chunked (`chunked` is added after them), other codings stay: `gzip` + `chunked`.
+                    case .transferEncoding where a.dropTransferEncoding: continue
+                    // Transfer-Encoding overrides Content-Length, which an intermediary must remove (RFC 9112 §6.3).
+                    case .contentLength where head.hasTransferEncoding: continue
+                    default:
+                        if f.kind.isHopByHop || f.namedByConnection { continue }
+                    }
+                    if !replacing.isEmpty && replacing.contains(where: {
+                        HTTPBytes.equalsLowercased(p + Int(f.nameStart), Int(f.nameLength), $0)
+                    }) { continue }
+                    // The field as it came, `name: value`, in one copy.
+                    w.append(p + Int(f.nameStart), f.lineRange.count)
+                    w.append("\r\n")
                 }
-                if !replacing.isEmpty && replacing.contains(where: {
-                    HTTPBytes.equalsLowercased(p + Int(f.nameStart), Int(f.nameLength), $0)
-                }) { continue }
-                // The field as it came, `name: value`, in one copy.
-                out.writeBytes(UnsafeRawBufferPointer(start: p + Int(f.nameStart), count: f.lineRange.count))
-                out.writeStaticString("\r\n")
+                writeAdditions(a, into: &w)
+                w.append("\r\n")
             }
         }
-        writeAdditions(a, into: &out)
-        out.writeStaticString("\r\n")
     }
 
     /// A response made by openrun itself.
     static func writeLocalResponse(status: HTTPResponseStatus, clientMinorVersion: Int, contentType: String,
                                    contentLength: Int, extraHeaders: [(String, String)], additions: ResponseAdditions,
                                    into out: inout ByteBuffer) {
-        out.writeStaticString(clientMinorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
-        out.writeString(String(status.code))
-        out.writeStaticString(" ")
-        out.writeString(status.reasonPhrase)
-        out.writeStaticString("\r\ncontent-type: ")
-        out.writeString(contentType)
-        out.writeStaticString("\r\ncontent-length: ")
-        out.writeString(String(contentLength))
-        out.writeStaticString("\r\n")
-        for (n, v) in extraHeaders { writeField(n, v, into: &out) }
-        writeAdditions(additions, into: &out)
-        out.writeStaticString("\r\n")
+        let reason = status.reasonPhrase
+        var bound = reason.utf8.count + contentType.utf8.count + additions.bound + 96
+        for (n, v) in extraHeaders { bound += n.utf8.count + v.utf8.count + 4 }
+        HeadWriter.write(into: &out, reserving: bound) { w in
+            w.append(clientMinorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+            w.append(decimal: Int(status.code))
+            w.append(byte: 0x20)
+            w.append(string: reason)
+            w.append("\r\ncontent-type: ")
+            w.append(string: contentType)
+            w.append("\r\ncontent-length: ")
+            w.append(decimal: contentLength)
+            w.append("\r\n")
+            for (n, v) in extraHeaders { writeField(n, v, into: &w) }
+            writeAdditions(additions, into: &w)
+            w.append("\r\n")
+        }
     }
 
-    private static func writeAdditions(_ a: ResponseAdditions, into out: inout ByteBuffer) {
-        for h in a.replacing { writeField(h.name, h.value, into: &out) }
-        if let l = a.location { writeField("location", l, into: &out) }
+    private static func writeAdditions(_ a: ResponseAdditions, into w: inout HeadWriter) {
+        for h in a.replacing { writeField(h.name, h.value, into: &w) }
+        if let l = a.location { writeField("location", l, into: &w) }
         if let ms = a.coldStartMilliseconds {
-            out.writeStaticString("x-openrun-cold-start: true\r\nserver-timing: openrun-start;dur=")
-            out.writeString("\(ms)")
-            out.writeStaticString(";desc=\"cold start\"\r\n")
+            w.append("x-openrun-cold-start: true\r\nserver-timing: openrun-start;dur=")
+            w.append(string: "\(ms)")
+            w.append(";desc=\"cold start\"\r\n")
         }
-        if a.chunked { out.writeStaticString("transfer-encoding: chunked\r\n") }
+        if a.chunked { w.append("transfer-encoding: chunked\r\n") }
         switch a.connection {
         case .none: break
-        case .close: out.writeStaticString("connection: close\r\n")
-        case .keepAlive: out.writeStaticString("connection: keep-alive\r\n")
-        case .upgrade: out.writeStaticString("connection: upgrade\r\n")
+        case .close: w.append("connection: close\r\n")
+        case .keepAlive: w.append("connection: keep-alive\r\n")
+        case .upgrade: w.append("connection: upgrade\r\n")
         }
     }
 
     /// `name: value` with CR, LF and NUL (never valid in a field) replaced by spaces.
-    private static func writeField(_ name: String, _ value: String, into out: inout ByteBuffer) {
-        out.writeString(name)
-        out.writeStaticString(": ")
-        if value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) {
-            out.writeBytes(value.utf8.map { $0 == 0x0D || $0 == 0x0A || $0 == 0 ? 0x20 : $0 })
-        } else {
-            out.writeString(value)
-        }
-        out.writeStaticString("\r\n")
-    }
-
-    private static func copyField(_ f: HeaderField, of head: HTTPHead, base: Int, into out: inout ByteBuffer) {
-        let range = f.lineRange
-        if var line = head.bytes.getSlice(at: base + range.lowerBound, length: range.count) {
-            out.writeBuffer(&line)
-        }
-        out.writeStaticString("\r\n")
+    private static func writeField(_ name: String, _ value: String, into w: inout HeadWriter) {
+        w.append(string: name)
+        w.append(": ")
+        w.appendFieldValue(value)
+        w.append("\r\n")
     }
 
     /// An absolute Location naming the upstream (or any loopback host) becomes the public URL with

@@ -61,26 +61,37 @@ package struct ProxyRoute: Sendable {
 
     /// What the forwarded path loses: the app path (when stripped) and `strip_path`.
     /// Returns the upstream path (always starting with `/`) and the stripped prefix.
+    /// (Compared as bytes: it runs per request, and the path is returned as it is when nothing is stripped.)
     package func upstreamPath(for path: String) -> (path: String, strippedPrefix: String) {
-        var rest = Substring(path)
-        var stripped = ""
-        if stripApp && !appPath.isEmpty && Self.hasPathPrefix(rest, appPath) {
-            rest = Substring(rest.utf8.dropFirst(appPath.utf8.count))
-            stripped = appPath
+        var path = path, appPath = appPath, stripPath = stripPath
+        let strippingApp = stripApp && !appPath.isEmpty
+        let (skip, app, strip) = path.withUTF8 { p in
+            appPath.withUTF8 { a in
+                stripPath.withUTF8 { s -> (Int, Bool, Bool) in
+                    var k = 0
+                    let app = strippingApp && Self.hasPathPrefix(p, from: 0, a)
+                    if app { k = a.count }
+                    let strip = !s.isEmpty && Self.hasPathPrefix(p, from: k, s)
+                    if strip { k += s.count }
+                    return (k, app, strip)
+                }
+            }
         }
-        if !stripPath.isEmpty && Self.hasPathPrefix(rest, stripPath) {
-            rest = Substring(rest.utf8.dropFirst(stripPath.utf8.count))
-            stripped += stripPath
-        }
+        let stripped = app && strip ? appPath + stripPath : app ? appPath : strip ? stripPath : ""
+        let rest = skip == 0 ? path : String(decoding: path.utf8.dropFirst(skip), as: UTF8.self)
         if rest.isEmpty || rest.utf8.first == UInt8(ascii: "?") { return ("/" + rest, stripped) }
-        return (String(rest), stripped)
+        return (rest, stripped)
     }
 
-    /// `prefix` matches `path` at a segment boundary (`/a` matches `/a`, `/a/b`, `/a?x`, not `/ab`).
-    static func hasPathPrefix(_ path: Substring, _ prefix: String) -> Bool {
-        guard path.utf8.starts(with: prefix.utf8) else { return false }
-        let next = path.utf8.dropFirst(prefix.utf8.count).first
-        return next == nil || next == UInt8(ascii: "/") || next == UInt8(ascii: "?")
+    /// `prefix` matches `path` from byte `start` at a segment boundary (`/a` matches `/a`, `/a/b`,
+    /// `/a?x`, not `/ab`).
+    static func hasPathPrefix(_ path: UnsafeBufferPointer<UInt8>, from start: Int,
+                              _ prefix: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = prefix.count
+        guard path.count - start >= n else { return false }
+        guard n == 0 || memcmp(path.baseAddress! + start, prefix.baseAddress!, n) == 0 else { return false }
+        let end = start + n
+        return path.count == end || path[end] == UInt8(ascii: "/") || path[end] == UInt8(ascii: "?")
     }
 }
 
@@ -165,19 +176,12 @@ package struct RouteTable: Sendable {
         return path.withUTF8 { p in
             for e in entries {
                 if let rh = e.host, rh != h { continue }
-                if e.prefix.isEmpty || Self.hasPathPrefix(p, e.prefix) { return e }
+                if e.prefix.isEmpty || e.prefix.withUnsafeBufferPointer({ ProxyRoute.hasPathPrefix(p, from: 0, $0) }) {
+                    return e
+                }
             }
             return nil
         }
-    }
-
-    /// `prefix` matches `path` at a segment boundary (`/a` matches `/a`, `/a/b`, `/a?x`, not `/ab`).
-    static func hasPathPrefix(_ path: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
-        let n = prefix.count
-        guard path.count >= n else { return false }
-        let equal = prefix.withUnsafeBufferPointer { q in memcmp(path.baseAddress!, q.baseAddress!, n) == 0 }
-        guard equal else { return false }
-        return path.count == n || path[n] == UInt8(ascii: "/") || path[n] == UInt8(ascii: "?")
     }
 
     static func hostWithoutPort(_ host: String) -> String {

@@ -8,9 +8,8 @@ import NIOPosix
 /// rewritten head to a pooled upstream connection on the same event loop and then forwards body
 /// bytes as they came, both ways, with backpressure. Nothing is decoded and re-encoded but the
 /// heads. An upgrade (101) turns both connections into a byte tunnel.
-final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// One request/response exchange.
@@ -51,7 +50,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.upstreamURI = upstreamURI
         }
 
-        var route: ProxyRoute? { entry?.route }
+        /// (Fields are read through `entry`: a `ProxyRoute` taken as a value would be a copy.)
+        var preserveHost: Bool { entry?.route.preserveHost ?? false }
+        var responseHeaders: [(name: String, value: String)] { entry?.route.responseHeaders ?? [] }
         var appName: String { entry?.route.appName ?? "-" }
         var isHTTP10: Bool { head.isHTTP10 }
     }
@@ -81,7 +82,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var upstreamUnwritable = false
     /// A next request arrived while the current one is still being answered (pipelining).
     private var pipelineHold = false
-    private var pendingRead = false
+    /// Reading is switched off (`autoRead`) while `readsPaused`: the handler is inbound only, so
+    /// NIO's per-read and per-flush events go straight to the channel without passing through it.
+    private var readsOff = false
     private var clientIP: String?
     /// This connection's event loop's pool of upstream connections.
     private var pool: UpstreamPool?
@@ -299,23 +302,23 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             respond(ex, status: .notFound, body: "no app at \(Self.printable(path))\n")
             return
         }
-        let route = entry.route
-        if route.redirectBarePath, !route.appPath.isEmpty,
-           path == route.appPath || path.hasPrefix(route.appPath + "?") {
+        if entry.route.redirectBarePath, !entry.route.appPath.isEmpty,
+           path == entry.route.appPath || path.hasPrefix(entry.route.appPath + "?") {
             let ex = Exchange(head: head, route: entry, isUpgrade: false, strippedPrefix: "", upstreamURI: "")
             exchange = ex
-            let query = path.dropFirst(route.appPath.count)
-            respond(ex, status: .permanentRedirect, body: "", extraHeaders: [("location", route.appPath + "/" + query)])
+            let appPath = entry.route.appPath
+            let query = path.dropFirst(appPath.count)
+            respond(ex, status: .permanentRedirect, body: "", extraHeaders: [("location", appPath + "/" + query)])
             return
         }
-        let (upPath, stripped) = route.upstreamPath(for: path)
+        let (upPath, stripped) = entry.route.upstreamPath(for: path)
         var uri = upPath
-        if case .url(let u) = route.target { uri = u.basePath + upPath }
+        if case .url(let u) = entry.route.target, !u.basePath.isEmpty { uri = u.basePath + upPath }
         let ex = Exchange(head: head, route: entry, isUpgrade: head.isUpgradeRequest, strippedPrefix: stripped,
                           upstreamURI: uri)
         exchange = ex
 
-        switch route.target {
+        switch entry.route.target {
         case .url(let u):
             connectUpstream(u.endpoint, ex)  // [TLS] the URL's endpoint carries TLS for https:// (UpstreamTLS.swift)
         case .app(let lifecycle):
@@ -435,7 +438,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func attach(_ up: UpstreamHandler, _ ex: Exchange) {
         ex.upstream = up
         up.begin(owner: self, method: ex.head.method, upgrade: ex.isUpgrade)
-        let host = (ex.route?.preserveHost ?? false) ? (ex.head.host ?? up.hostHeader) : up.hostHeader
+        let host = ex.preserveHost ? (ex.head.host ?? up.hostHeader) : up.hostHeader
         var out = up.allocator.buffer(capacity: ex.head.bytes.readableBytes + 192 + ex.upstreamURI.utf8.count)
         HeaderRewriting.writeUpstreamRequest(ex.head, uri: ex.upstreamURI, hostHeader: host, clientIP: clientIP,
                                              strippedPrefix: ex.strippedPrefix, isUpgrade: ex.isUpgrade, into: &out)
@@ -446,7 +449,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         ex.headSent = true
         if parts.isEmpty {
             up.write(out)
-            if let pool, let ch = up.channel { pool.flushSoon(ch) } else { up.flush() }
+            if let pool, let c = up.context { pool.flushSoon(c) } else { up.flush() }
         } else {
             up.write(out)
             for part in parts { up.write(part) }
@@ -470,7 +473,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         ex.responseStarted = true
         ex.status = head.status
         var a = HeaderRewriting.ResponseAdditions()
-        if let route = ex.route { a.replacing = route.responseHeaders }
+        a.replacing = ex.responseHeaders
         if let location = head.first(.location), let e = ex.endpoint {
             let publicAuthority = ex.head.host ?? "\(shared.configuration.host):\(shared.configuration.port)"
             a.location = HeaderRewriting.rewriteLocation(location, upstreamAuthority: e.authority,  // [TLS] 443/80 left out
@@ -597,7 +600,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if last.readableBytes > 0 {
             context.write(wrapOutboundOut(last), promise: nil)
-            if let pool { pool.flushSoon(context.channel) } else { context.flush() }
+            if let pool { pool.flushSoon(context) } else { context.flush() }
         } else {
             context.flush()
         }
@@ -746,7 +749,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         ex.status = 101
         ex.responseStarted = true
         var a = HeaderRewriting.ResponseAdditions()
-        if let route = ex.route { a.replacing = route.responseHeaders }
+        a.replacing = ex.responseHeaders
         if let lease = ex.lease, lease.coldStart { a.coldStartMilliseconds = Self.milliseconds(lease) }
         a.connection = .upgrade
         var out = allocator.buffer(capacity: head.bytes.readableBytes + 128)
@@ -801,18 +804,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var readsPaused: Bool { waitingForUpstream || upstreamUnwritable || pipelineHold }
 
     private func resumeReadsIfAllowed() {
-        if !readsPaused && pendingRead {
-            pendingRead = false
-            context?.read()
-        }
-    }
-
-    func read(context: ChannelHandlerContext) {
-        if readsPaused {
-            pendingRead = true
-        } else {
-            context.read()
-        }
+        let paused = readsPaused
+        guard paused != readsOff, let context else { return }
+        readsOff = paused
+        try? context.channel.syncOptions?.setOption(.autoRead, value: !paused)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

@@ -3,9 +3,8 @@ import NIOCore
 /// The only handler of an upstream connection: sends request bytes as the proxy writes them, reads
 /// response heads and bodies (finding where each response ends, so the connection can be reused),
 /// and after a 101 passes bytes both ways. Reads are withheld while the client cannot take more.
-final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private enum Phase { case idle, head, body, tunnel }
@@ -17,8 +16,9 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The client connection this exchange belongs to; nil while idle in the pool.
     private(set) var owner: ProxyServerHandler?
     private(set) var context: ChannelHandlerContext?
+    /// Reading is switched off (`autoRead`) while the client cannot take more (inbound only, as
+    /// `ProxyServerHandler`).
     private var readsPaused = false
-    private var pendingRead = false
     /// The upstream may keep the connection after the current response.
     private(set) var keepAlive = true
     /// Why the connection failed, when it did (e.g. an unparsable response).
@@ -47,7 +47,6 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var isActive = false
     /// The channel takes more writes (tracked from writability events, which NIO fires during the write).
     private(set) var isWritable = true
-    var channel: (any Channel)? { context?.channel }
     var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -88,11 +87,9 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Pauses or resumes reading responses (backpressure from the client side).
     func setReadsPaused(_ paused: Bool) {
+        guard paused != readsPaused, let context else { return }
         readsPaused = paused
-        if !paused && pendingRead {
-            pendingRead = false
-            context?.read()
-        }
+        try? context.channel.syncOptions?.setOption(.autoRead, value: !paused)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -210,13 +207,5 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         isWritable = context.channel.isWritable
         owner?.upstreamWritabilityChanged(isWritable)
-    }
-
-    func read(context: ChannelHandlerContext) {
-        if readsPaused {
-            pendingRead = true
-        } else {
-            context.read()
-        }
     }
 }

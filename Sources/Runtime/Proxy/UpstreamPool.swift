@@ -17,18 +17,20 @@ final class UpstreamPool: @unchecked Sendable {
     /// Channels written in this loop iteration, flushed together once its events are handled:
     /// the write syscalls go out back to back (as haproxy sends after reading), so the peers they
     /// wake find several messages at once instead of being woken per message.
-    private var toFlush: [any Channel] = []
+    /// (Flushed through the handlers' contexts, which lead straight to the channel's head; a
+    /// removed context's flush does nothing.)
+    private var toFlush: [ChannelHandlerContext] = []
     private var flushScheduled = false
 
-    func flushSoon(_ channel: any Channel) {
-        toFlush.append(channel)
+    func flushSoon(_ context: ChannelHandlerContext) {
+        toFlush.append(context)
         guard !flushScheduled else { return }
         flushScheduled = true
         eventLoop.execute { [self] in
             flushScheduled = false
-            let channels = toFlush
+            let contexts = toFlush
             toFlush.removeAll(keepingCapacity: true)
-            for c in channels { c.flush() }
+            for c in contexts { c.flush() }
         }
     }
     private var idle: [Endpoint: IdleList] = [:]
@@ -72,6 +74,7 @@ final class UpstreamPool: @unchecked Sendable {
             handler.close()
             return
         }
+        handler.setReadsPaused(false)  // an idle connection reads, to see the upstream close it
         l.handlers.append(handler)
     }
 

@@ -32,31 +32,39 @@ enum HeaderKind: UInt8 {
         }
     }
 
-    private static let table: [(String, HeaderKind)] = [
-        ("host", .host), ("content-length", .contentLength), ("transfer-encoding", .transferEncoding),
-        ("connection", .connection), ("upgrade", .upgrade), ("keep-alive", .keepAlive),
-        ("proxy-connection", .proxyConnection), ("te", .te), ("trailer", .trailer),
-        ("x-forwarded-for", .xForwardedFor), ("x-forwarded-host", .xForwardedHost),
-        ("x-forwarded-proto", .xForwardedProto), ("x-forwarded-prefix", .xForwardedPrefix),
-        ("x-real-ip", .xRealIP), ("forwarded", .forwarded), ("location", .location),
-    ]
-    /// Known names by length, as bytes.
-    private static let byLength: [[([UInt8], HeaderKind)]] = {
-        var t = [[([UInt8], HeaderKind)]](repeating: [], count: 19)
-        for (name, kind) in table { t[name.utf8.count].append((Array(name.utf8), kind)) }
-        return t
-    }()
-
     /// The kind of the header named by `count` bytes at `base`.
     static func classify(_ base: UnsafePointer<UInt8>, _ count: Int) -> HeaderKind {
-        guard count < byLength.count else { return .other }
-        for (name, kind) in byLength[count] where HTTPBytes.equalsLowercased(base, count, name) { return kind }
-        if UnsafeBufferPointer(start: base, count: count).contains(UInt8(ascii: "_")) {
-            let dashed = (0..<count).map { base[$0] == UInt8(ascii: "_") ? UInt8(ascii: "-") : base[$0] }
-            let kind = dashed.withUnsafeBufferPointer { classify($0.baseAddress!, count) }
+        let kind = known(base, count)
+        // An underscore spelling has the length of a known name with a `-`: `x-real-ip` (9),
+        // `keep-alive` (10), and all of 14 to 18 bytes.
+        guard kind == .other, count == 9 || count == 10 || (count >= 14 && count <= 18) else { return kind }
+        if memchr(base, Int32(UInt8(ascii: "_")), count) != nil {
+            var dashed = [UInt8](repeating: 0, count: count)
+            for k in 0..<count { dashed[k] = base[k] == UInt8(ascii: "_") ? UInt8(ascii: "-") : base[k] }
+            let kind = dashed.withUnsafeBufferPointer { known($0.baseAddress!, count) }
             if kind != .other && kind != .location { return .underscoreAlias }
         }
         return .other
+    }
+
+    /// The known names, by length (no table to look up: a switch and literal comparisons).
+    @inline(__always)
+    private static func known(_ b: UnsafePointer<UInt8>, _ n: Int) -> HeaderKind {
+        @inline(__always) func named(_ s: StaticString) -> Bool { HTTPBytes.equalsLowercased(b, s.utf8Start, n) }
+        switch n {
+        case 2: return named("te") ? .te : .other
+        case 4: return named("host") ? .host : .other
+        case 7: return named("upgrade") ? .upgrade : named("trailer") ? .trailer : .other
+        case 8: return named("location") ? .location : .other
+        case 9: return named("forwarded") ? .forwarded : named("x-real-ip") ? .xRealIP : .other
+        case 10: return named("connection") ? .connection : named("keep-alive") ? .keepAlive : .other
+        case 14: return named("content-length") ? .contentLength : .other
+        case 15: return named("x-forwarded-for") ? .xForwardedFor : .other
+        case 16: return named("x-forwarded-host") ? .xForwardedHost : named("proxy-connection") ? .proxyConnection : .other
+        case 17: return named("transfer-encoding") ? .transferEncoding : named("x-forwarded-proto") ? .xForwardedProto : .other
+        case 18: return named("x-forwarded-prefix") ? .xForwardedPrefix : .other
+        default: return .other
+        }
     }
 }
 
@@ -256,14 +264,19 @@ extension HTTPHead {
             i += 1
             while i < n, p[i] == .space || p[i] == .tab { i += 1 }
             let v0 = i
-            var vEnd = i
+            // Eight bytes at a time while none is a control character (CR, tab, invalid ones) or DEL,
+            // then byte by byte to the CR.
+            while i + 8 <= n, !HTTPBytes.hasControlOrDEL(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+            }
             while i < n {
                 let c = p[i]
                 if c == .cr { break }
                 guard c == .tab || (c >= 0x20 && c != 0x7F) else { throw .malformed("invalid character in a header value") }
                 i += 1
-                if c != .space && c != .tab { vEnd = i }
             }
+            var vEnd = i
+            while vEnd > v0, p[vEnd - 1] == .space || p[vEnd - 1] == .tab { vEnd -= 1 }
             guard i + 1 < n, p[i + 1] == .lf else { throw .malformed("invalid header line") }
             i += 2
             guard head.fields.count < maxFields else { throw .tooLarge }
@@ -396,17 +409,23 @@ enum HTTPBytes {
     static let keepAlive = Array("keep-alive".utf8)
     static let upgrade = Array("upgrade".utf8)
 
-    /// tchar (RFC 9110 §5.6.2).
-    private static let tokenTable: [Bool] = {
-        var t = [Bool](repeating: false, count: 256)
-        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(c)] = true }
-        for c in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(c)] = true }
-        for c in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(c)] = true }
-        for c in "!#$%&'*+-.^_`|~".utf8 { t[Int(c)] = true }
-        return t
-    }()
+    /// tchar (RFC 9110 §5.6.2): DIGIT, ALPHA and ``!#$%&'*+-.^_`|~``, as a 128-bit set in two
+    /// literal words (a table in a global would cost a lazy-initialisation check per byte).
+    @inline(__always) static func isToken(_ c: UInt8) -> Bool {
+        guard c < 128 else { return false }
+        let word: UInt64 = c < 64 ? 0x03FF_6CFA_0000_0000 : 0x57FF_FFFF_C7FF_FFFE
+        return (word >> UInt64(c & 63)) & 1 == 1
+    }
+    /// Some byte of the eight in `w` is below 0x20 or is 0x7F (exact for "some", SWAR: a byte
+    /// below n has its high bit set in `(w - n·0x01…) & ~w`, for n ≤ 0x80; 0x7F is a zero of `w ^ 0x7F…`).
+    @inline(__always) static func hasControlOrDEL(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let below20 = (w &- ones &* 0x20) & ~w & highs
+        let x = w ^ (ones &* 0x7F)
+        let del = (x &- ones) & ~x & highs
+        return (below20 | del) != 0
+    }
 
-    @inline(__always) static func isToken(_ c: UInt8) -> Bool { tokenTable.withUnsafeBufferPointer { $0[Int(c)] } }
     @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
     @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
 

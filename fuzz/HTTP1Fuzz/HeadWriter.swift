@@ -1,0 +1,1 @@
+../../Sources/Runtime/Proxy/HTTP1/HeadWriter.swift
