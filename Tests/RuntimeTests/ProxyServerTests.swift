@@ -345,6 +345,26 @@ import Testing
         await f.close()
     }
 
+    @Test func answersMadeByTheProxyKeepTheConnection() async throws {
+        let f = try await Fixture.make()
+        let c = try await RawConnection(group: f.group, port: f.port)
+        // Health, a 404 and the app behind them, on one keep-alive connection.
+        try await c.send("GET /_openrun/health HTTP/1.1\r\nHost: a\r\n\r\n")
+        let health = try await c.response()
+        #expect(health.status == 200 && health.header("connection") == nil)
+        try await c.send("GET /nowhere HTTP/1.1\r\nHost: a\r\n\r\n")
+        let missing = try await c.response()
+        #expect(missing.status == 404 && missing.header("connection") == nil)
+        try await c.send("GET /app/echo/1 HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(Self.echoed(try await c.response().body).requestLine == "GET /echo/1")
+        // A body still to come is not waited for: answered, then closed.
+        try await c.send("POST /nowhere HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
+        let early = try await c.response()
+        #expect(early.status == 404 && early.header("connection") == "close")
+        await c.close()
+        await f.close()
+    }
+
     @Test func chunkedRequestBodiesAreForwardedAsTheyCameAndEndWhereTheyEnd() async throws {
         let f = try await Fixture.make()
         let c = try await RawConnection(group: f.group, port: f.port)

@@ -43,9 +43,8 @@ enum HeaderRewriting {
     /// headers, then openrun's forwarding headers.
     static func writeUpstreamRequest(_ head: HTTPHead, uri: String, hostHeader: String, clientIP: String?,
                                      strippedPrefix: String, isUpgrade: Bool, into out: inout ByteBuffer) {
-        // The kept fields are lines of the head; the rest is bounded by what is added.
-        let bound = head.bytes.readableBytes + head.method.utf8.count + uri.utf8.count + hostHeader.utf8.count
-            + 2 * (clientIP?.utf8.count ?? 0) + (head.host?.utf8.count ?? 0) + strippedPrefix.utf8.count + 160
+        let bound = upstreamRequestBound(head, uri: uri, hostHeader: hostHeader, clientIP: clientIP,
+                                         strippedPrefix: strippedPrefix)
         head.bytes.withUnsafeReadableBytes { raw in
             let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
             HeadWriter.write(into: &out, reserving: bound) { w in
@@ -90,6 +89,20 @@ enum HeaderRewriting {
         }
     }
 
+    /// At most how many bytes `writeUpstreamRequest` writes (a buffer of this capacity never grows):
+    /// the kept fields are lines of the head, the rest is bounded by what is added.
+    static func upstreamRequestBound(_ head: HTTPHead, uri: String, hostHeader: String, clientIP: String?,
+                                     strippedPrefix: String) -> Int {
+        head.bytes.readableBytes + head.method.utf8.count + uri.utf8.count + hostHeader.utf8.count
+            + 2 * (clientIP?.utf8.count ?? 0) + (head.host?.utf8.count ?? 0) + strippedPrefix.utf8.count + 160
+    }
+
+    /// At most how many bytes `writeClientResponse` writes: status line and kept fields are parts
+    /// of the head, the rest is bounded by the additions.
+    static func clientResponseBound(_ head: HTTPHead, additions a: ResponseAdditions) -> Int {
+        head.bytes.readableBytes + a.bound + 32
+    }
+
     /// What the client's response head adds or changes.
     struct ResponseAdditions {
         /// `response_headers` of the route: replace fields of the same name.
@@ -120,8 +133,7 @@ enum HeaderRewriting {
     static func writeClientResponse(_ head: HTTPHead, clientMinorVersion: Int, keepUpgrade: Bool,
                                     additions a: ResponseAdditions, into out: inout ByteBuffer) {
         let replacing = a.replacing.isEmpty ? [] : a.replacing.map { Array($0.name.lowercased().utf8) }
-        // Status line and kept fields are parts of the head; the rest is bounded by the additions.
-        let bound = head.bytes.readableBytes + a.bound + 32
+        let bound = clientResponseBound(head, additions: a)
         head.bytes.withUnsafeReadableBytes { raw in
             let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
             HeadWriter.write(into: &out, reserving: bound) { w in

@@ -439,7 +439,9 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         ex.upstream = up
         up.begin(owner: self, method: ex.head.method, upgrade: ex.isUpgrade)
         let host = ex.preserveHost ? (ex.head.host ?? up.hostHeader) : up.hostHeader
-        var out = up.allocator.buffer(capacity: ex.head.bytes.readableBytes + 192 + ex.upstreamURI.utf8.count)
+        let bound = HeaderRewriting.upstreamRequestBound(ex.head, uri: ex.upstreamURI, hostHeader: host,
+                                                         clientIP: clientIP, strippedPrefix: ex.strippedPrefix)
+        var out = up.allocator.buffer(capacity: bound)
         HeaderRewriting.writeUpstreamRequest(ex.head, uri: ex.upstreamURI, hostHeader: host, clientIP: clientIP,
                                              strippedPrefix: ex.strippedPrefix, isUpgrade: ex.isUpgrade, into: &out)
         // Take the pending parts first: a write can find the connection dead and re-enter
@@ -501,7 +503,10 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         // told apart from a next request reliably (a client may stop sending it), so the connection ends.
         if !ex.clientKeepAlive || !ex.requestEnded { ex.closeAfterResponse = true }
         a.connection = ex.closeAfterResponse ? .close : ex.isHTTP10 ? .keepAlive : .none
-        var out = allocator.buffer(capacity: head.bytes.readableBytes + 128)
+        // Room for a small body too, which joins the head (`upstreamBody`).
+        var joined = 0
+        if case .length(let n) = framing, n <= UInt64(Self.joinLimit), !ex.rechunk { joined = Int(n) }
+        var out = allocator.buffer(capacity: HeaderRewriting.clientResponseBound(head, additions: a) + joined)
         HeaderRewriting.writeClientResponse(head, clientMinorVersion: ex.head.minorVersion, keepUpgrade: false,
                                             additions: a, into: &out)
         // Held until the body's first bytes (a small body joins it) or the end of this read.
@@ -512,7 +517,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// A 1xx other than 101: passed on to an HTTP/1.1 client.
     func upstreamInterim(_ head: HTTPHead) {
         guard let ex = exchange, let context, !ex.isHTTP10 else { return }
-        var out = allocator.buffer(capacity: head.bytes.readableBytes + 16)
+        var out = allocator.buffer(capacity: HeaderRewriting.clientResponseBound(head, additions: .init()))
         HeaderRewriting.writeClientResponse(head, clientMinorVersion: 1, keepUpgrade: false, additions: .init(), into: &out)
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
     }
@@ -676,7 +681,10 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func respond(_ ex: Exchange, status: HTTPResponseStatus, bytes: [UInt8], contentType: String,
                          close: Bool = false, extraHeaders: [(String, String)] = []) {
         guard let context else { return }
-        let closeAfter = close || !ex.clientKeepAlive || !ex.requestEnded
+        // A request with no body left to read keeps its connection (the body step ends the
+        // exchange right after); one whose body is still coming is answered and closed.
+        let bodyLeft = !ex.requestEnded && !(exchange === ex && phase == .body && requestFramer.isDone)
+        let closeAfter = close || !ex.clientKeepAlive || bodyLeft
         var a = HeaderRewriting.ResponseAdditions()
         if let lease = ex.lease, lease.coldStart { a.coldStartMilliseconds = Self.milliseconds(lease) }
         a.connection = closeAfter ? .close : ex.isHTTP10 ? .keepAlive : .none
@@ -752,7 +760,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         a.replacing = ex.responseHeaders
         if let lease = ex.lease, lease.coldStart { a.coldStartMilliseconds = Self.milliseconds(lease) }
         a.connection = .upgrade
-        var out = allocator.buffer(capacity: head.bytes.readableBytes + 128)
+        var out = allocator.buffer(capacity: HeaderRewriting.clientResponseBound(head, additions: a))
         HeaderRewriting.writeClientResponse(head, clientMinorVersion: ex.head.minorVersion, keepUpgrade: true,
                                             additions: a, into: &out)
         context.write(wrapOutboundOut(out), promise: nil)

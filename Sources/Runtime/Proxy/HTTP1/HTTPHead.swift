@@ -246,7 +246,10 @@ extension HTTPHead {
     /// Header fields from `i` up to the empty line that ends the head.
     private static func parseFields(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, into head: HTTPHead,
                                     maxFields: Int) throws(HTTPHeadError) {
-        head.fields.reserveCapacity(12)
+        // Gathered in a local array (appending to the head's property would check its uniqueness
+        // per field), and stored in the head when done (a head that throws is not used).
+        var fields = [HeaderField]()
+        fields.reserveCapacity(12)
         while true {
             guard i + 1 < n else { throw .malformed("unterminated header section") }
             if p[i] == .cr {
@@ -279,12 +282,13 @@ extension HTTPHead {
             while vEnd > v0, p[vEnd - 1] == .space || p[vEnd - 1] == .tab { vEnd -= 1 }
             guard i + 1 < n, p[i + 1] == .lf else { throw .malformed("invalid header line") }
             i += 2
-            guard head.fields.count < maxFields else { throw .tooLarge }
+            guard fields.count < maxFields else { throw .tooLarge }
             let kind = HeaderKind.classify(p + n0, nameLength)
-            head.fields.append(HeaderField(nameStart: Int32(n0), nameLength: Int32(nameLength), valueStart: Int32(v0),
+            fields.append(HeaderField(nameStart: Int32(n0), nameLength: Int32(nameLength), valueStart: Int32(v0),
                                            valueLength: Int32(vEnd - v0), kind: kind))
             if kind != .other { try head.note(kind, p + v0, vEnd - v0) }
         }
+        head.fields = fields
         if head.connectionNamesOthers { head.markConnectionNamed(p) }
     }
 }
