@@ -53,14 +53,18 @@ package final class RuntimeMetrics: Sendable {
         }
 
         package func count(status: Int) {
-            let counter = counters.withLockedValue { c in
+            counter(status: status).increment()
+        }
+
+        /// The counter of one status (a caller may keep it: the proxy's connections remember the last one).
+        package func counter(status: Int) -> CoreMetrics.Counter {
+            counters.withLockedValue { c in
                 if let found = c[status] { return found }
                 let made = CoreMetrics.Counter(label: "openrun_requests_total",
                                                dimensions: [("app", app), ("status", String(status))], factory: factory)
                 c[status] = made
                 return made
             }
-            counter.increment()
         }
     }
 

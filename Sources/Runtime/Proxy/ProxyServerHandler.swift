@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -96,6 +97,8 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The client's channel takes more writes (tracked from its writability events).
     private var clientWritable = true
     private var lastMetrics: (app: String, metrics: RuntimeMetrics.AppMetrics)?
+    /// The requests counter used last (its app and status): no lock or lookup for the next alike.
+    private var lastCounted: (metrics: RuntimeMetrics.AppMetrics, status: Int, counter: CoreMetrics.Counter)?
     private var tunnel: (upstream: UpstreamHandler, done: () -> Void)?
 
     init(shared: ProxyShared) {
@@ -446,8 +449,8 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                                              strippedPrefix: ex.strippedPrefix, isUpgrade: ex.isUpgrade, into: &out)
         // Take the pending parts first: a write can find the connection dead and re-enter
         // `upstreamClosed`, which schedules a retry with its own pending parts.
-        let parts = ex.pending
-        ex.pending = []
+        let parts = ex.pending.isEmpty ? [] : ex.pending
+        if !parts.isEmpty { ex.pending = [] }
         ex.headSent = true
         if parts.isEmpty {
             up.write(out)
@@ -720,7 +723,13 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             ex.lifecycle?.release(lease)
         }
         let m = metrics(of: ex.appName)
-        m.requests.count(status: ex.status)
+        if let last = lastCounted, last.metrics === m, last.status == ex.status {
+            last.counter.increment()
+        } else {
+            let counter = m.requests.counter(status: ex.status)
+            counter.increment()
+            lastCounted = (m, ex.status, counter)
+        }
         if ex.bytesIn > 0 { m.bytesIn.increment(by: Int64(ex.bytesIn)) }
         if ex.bytesOut > 0 { m.bytesOut.increment(by: Int64(ex.bytesOut)) }
         waitingForUpstream = false

@@ -47,10 +47,12 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private(set) var isActive = false
     /// The channel takes more writes (tracked from writability events, which NIO fires during the write).
     private(set) var isWritable = true
-    var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
+    /// The channel's allocator (kept: reading it through the channel costs a dynamic call).
+    private(set) var allocator = ByteBufferAllocator()
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        allocator = context.channel.allocator
         isActive = context.channel.isActive
     }
 
