@@ -1,6 +1,7 @@
 import ArgumentParser
 import Backends
 import Foundation
+import Frontend
 import IR
 import Logging
 import Runtime
@@ -57,6 +58,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Log lines as text or as one JSON object per line.", valueName: "text|json"))
     var logFormat: String = "text"
 
+    /// Set on the child that compiles SOURCE (see `compileInChild`): compile into this folder and exit.
+    @Option(name: .customLong("compile-into"), help: .hidden)
+    var compileInto: String?
+
     func validate() throws {
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format is text or json") }
         guard ProxyConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen wants ADDR:PORT, e.g. 127.0.0.1:25222") }
@@ -68,6 +73,10 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let folder = compileInto {
+            guard compile(into: folder) else { throw ExitCode(1) }
+            return
+        }
         let json = logFormat == "json"
         LoggingSystem.bootstrap { label -> any LogHandler in
             json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
@@ -83,20 +92,23 @@ struct RunCommand: AsyncParsableCommand {
         defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         var plans = isDirectory(app.source) ? ServedApp.findPlans(in: app.source) : []
         if plans.isEmpty {
-            // Compile SOURCE, as `openrun build --target docker` would, into a private folder.
-            guard let compiled = app.compile() else { throw ExitCode(1) }
-            defer { compiled.cleanup() }
-            let diags = Diagnostics()
-            let outputs = ArtifactBuild.outputs(for: compiled, kinds: [.docker], options: { var o = BackendOptions(); o.docker = docker.options; return o }(), diagnostics: diags)
-            Terminal.report(diags.all)
-            guard let outputs, !diags.hasErrors else { throw ExitCode(1) }
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("openrun-run-\(getpid())").path
-            scratch = folder
+            // Compile SOURCE, as `openrun build --target docker` would, into a private folder: in a
+            // child process, so that the serving process never maps the compiler (its idle RSS is
+            // that of `openrun run DIR`, bench/README.md); in this one if no child can be started.
+            // A private folder (mkdtemp: 0700, unpredictable name), removed on the way out or on interrupt.
+            let folder: String
             do {
-                try DistWriter(output: folder).write(outputs)
+                let made = try FileIO.makeTemporaryFolder(in: FileIO.temporaryRoot, prefix: "openrun-run-")
+                scratch = made
+                folder = made + "/dist"
             } catch {
                 Terminal.report(error.diagnostics)
                 throw ExitCode(1)
+            }
+            switch compileInChild(into: folder) {
+            case .some(true): break
+            case .some(false): throw ExitCode(1)
+            case .none: guard compile(into: folder) else { throw ExitCode(1) }
             }
             plans = ServedApp.findPlans(in: folder + "/docker")
         }
@@ -156,6 +168,61 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.stderr("openrun run: \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// Compiles SOURCE as `openrun build --target docker` would and writes the artifacts to `folder`;
+    /// diagnostics go to stderr.
+    private func compile(into folder: String) -> Bool {
+        guard let compiled = app.compile() else { return false }
+        defer { compiled.cleanup() }
+        let diags = Diagnostics()
+        var options = BackendOptions()
+        options.docker = docker.options
+        let outputs = ArtifactBuild.outputs(for: compiled, kinds: [.docker], options: options, diagnostics: diags)
+        Terminal.report(diags.all)
+        guard let outputs, !diags.hasErrors else { return false }
+        do {
+            try DistWriter(output: folder).write(outputs)
+        } catch {
+            Terminal.report(error.diagnostics)
+            return false
+        }
+        return true
+    }
+
+    /// Runs this command again in a child (this executable, the same arguments, `--compile-into
+    /// folder` right after `run`), which compiles and exits; its stdio is this one's. Whether it
+    /// succeeded, or nil when no child could be started. (posix_spawn and waitpid, not Foundation's
+    /// Process, whose run loop would be mapped into the serving process for good.)
+    private func compileInChild(into folder: String) -> Bool? {
+        var args = Array(CommandLine.arguments.dropFirst())
+        guard let at = args.firstIndex(of: "run"),
+              let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        else { return nil }
+        args.insert(contentsOf: ["--compile-into", folder], at: at + 1)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + args).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        // The child starts as from a shell: no blocked signals, and SIGINT/SIGTERM/SIGHUP at their
+        // default (this process ignores them while its interrupt handlers are installed, and
+        // libdispatch blocks them on its threads), so an interrupt ends it too.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t(), defaults = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&defaults)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid = pid_t()
+        guard posix_spawn(&pid, executable, nil, &attr, argv, environ) == 0 else { return nil }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { return false }
+        }
+        // Exited (not killed by a signal) with status 0.
+        return status & 0x7F == 0 && (status >> 8) & 0xFF == 0
     }
 
     private func isDirectory(_ path: String) -> Bool {

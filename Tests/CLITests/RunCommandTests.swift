@@ -70,4 +70,47 @@ struct RunCommandTests {
         #expect(stderr.contains(#"openrun run: not serving cmd (/cmd, "#), "\(stderr)")
         #expect(!stderr.contains("nothing to serve"))
     }
+
+    @Test("SOURCE is compiled by a child into a private folder, removed at exit; a compile error is reported once, exit 1")
+    func sourceCompiledInAPrivateFolder() throws {
+        let tmp = try Processes.temporaryFolder("openrun-run-tmpdir")
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let bad = try Processes.run(OpenrunBinary.url.path, ["run", "-", "/x", "--spec", "nope", "--engine", "/bin/true",
+                                                             "--listen", "127.0.0.1:0"], environment: ["TMPDIR": tmp])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.components(separatedBy: #"unknown spec "nope""#).count == 2, "\(bad.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
+
+        let out = tmp + "/../openrun-run-tmpdir-out-\(getpid())"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let p = Process()
+        p.executableURL = OpenrunBinary.url
+        p.arguments = ["run", "-", "/api", "--spec", "proxy", "--param", "url=http://127.0.0.1:9", "--engine", "/bin/true",
+                       "--listen", "127.0.0.1:0"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": tmp]) { $1 }
+        p.standardOutput = FileHandle(forWritingAtPath: out)
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        var stdout = ""
+        for _ in 0..<1000 where p.isRunning && !stdout.contains("\n") {
+            Thread.sleep(forTimeInterval: 0.01)
+            stdout = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        }
+        #expect(stdout.hasPrefix("api\thttp://127.0.0.1:"), "\(stdout)")
+        let made = try FileManager.default.contentsOfDirectory(atPath: tmp)
+        #expect(made.count == 1 && made[0].hasPrefix("openrun-run-"), "\(made)")
+        if let folder = made.first {
+            let mode = try FileManager.default.attributesOfItem(atPath: tmp + "/" + folder)[.posixPermissions] as? Int
+            #expect(mode == 0o700)
+            let apps = try FileManager.default.contentsOfDirectory(atPath: tmp + "/" + folder + "/dist/docker")
+            #expect(apps.count == 1 && FileManager.default.fileExists(atPath: tmp + "/" + folder + "/dist/docker/" + apps[0] + "/plan.json"))
+        }
+        kill(p.processIdentifier, SIGTERM)
+        for _ in 0..<1000 where p.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(!p.isRunning)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
+    }
 }
+
