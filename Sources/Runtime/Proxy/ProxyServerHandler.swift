@@ -449,8 +449,8 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                                              strippedPrefix: ex.strippedPrefix, isUpgrade: ex.isUpgrade, into: &out)
         // Take the pending parts first: a write can find the connection dead and re-enter
         // `upstreamClosed`, which schedules a retry with its own pending parts.
-        let parts = ex.pending.isEmpty ? [] : ex.pending
-        if !parts.isEmpty { ex.pending = [] }
+        var parts: [ByteBuffer] = []
+        if !ex.pending.isEmpty { swap(&parts, &ex.pending) }
         ex.headSent = true
         if parts.isEmpty {
             up.write(out)
