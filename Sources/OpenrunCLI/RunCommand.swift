@@ -92,10 +92,10 @@ struct RunCommand: AsyncParsableCommand {
         defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         var plans = isDirectory(app.source) ? ServedApp.findPlans(in: app.source) : []
         if plans.isEmpty {
-            // Compile SOURCE, as `openrun build --target docker` would, into a private folder: in a
-            // child process, so that the serving process never maps the compiler (its idle RSS is
-            // that of `openrun run DIR`, bench/README.md); in this one if no child can be started.
-            // A private folder (mkdtemp: 0700, unpredictable name), removed on the way out or on interrupt.
+            // Compile SOURCE, as `openrun build --target docker` would, into a private folder (mkdtemp:
+            // 0700, an unpredictable name; removed on the way out or on interrupt). In a child
+            // process, so that the serving process never maps the compiler (its idle RSS is that of
+            // `openrun run DIR`, bench/README.md); in this one if no child can be started.
             let folder: String
             do {
                 let made = try FileIO.makeTemporaryFolder(in: FileIO.temporaryRoot, prefix: "openrun-run-")
