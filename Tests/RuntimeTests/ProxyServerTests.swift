@@ -345,6 +345,24 @@ import Testing
         await f.close()
     }
 
+    @Test func headsOfVaryingSizesOnOneConnectionNeverCarryBytesOfTheOneBefore() async throws {
+        // Head buffers are reused once written: longer, shorter and equal heads in turn.
+        let f = try await Fixture.make()
+        let c = try await RawConnection(group: f.group, port: f.port)
+        for i in 0..<40 {
+            let path = "/echo/\(i)-" + String(repeating: "x", count: (i * 37) % 300)
+            let pad = "p\(i)" + String(repeating: "p", count: (i * 53) % 500)
+            try await c.send("GET /app\(path) HTTP/1.1\r\nHost: a\r\nX-Pad: \(pad)\r\n\r\n")
+            let r = try await c.response()
+            #expect(r.status == 200)
+            let echoed = Self.echoed(r.body)
+            #expect(echoed.requestLine == "GET \(path)")
+            #expect(echoed.headers.first { $0.key.lowercased() == "x-pad" }?.value == [pad])
+        }
+        await c.close()
+        await f.close()
+    }
+
     @Test func answersMadeByTheProxyKeepTheConnection() async throws {
         let f = try await Fixture.make()
         let c = try await RawConnection(group: f.group, port: f.port)

@@ -444,7 +444,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         let host = ex.preserveHost ? (ex.head.host ?? up.hostHeader) : up.hostHeader
         let bound = HeaderRewriting.upstreamRequestBound(ex.head, uri: ex.upstreamURI, hostHeader: host,
                                                          clientIP: clientIP, strippedPrefix: ex.strippedPrefix)
-        var out = up.allocator.buffer(capacity: bound)
+        var out = Self.buffer(from: &requestScratch, capacity: bound, up.allocator)
         HeaderRewriting.writeUpstreamRequest(ex.head, uri: ex.upstreamURI, hostHeader: host, clientIP: clientIP,
                                              strippedPrefix: ex.strippedPrefix, isUpgrade: ex.isUpgrade, into: &out)
         // Take the pending parts first: a write can find the connection dead and re-enter
@@ -454,6 +454,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         ex.headSent = true
         if parts.isEmpty {
             up.write(out)
+            Self.keep(out, in: &requestScratch)
             if let pool, let c = up.context { pool.flushSoon(c) } else { up.flush() }
         } else {
             up.write(out)
@@ -509,7 +510,8 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         // Room for a small body too, which joins the head (`upstreamBody`).
         var joined = 0
         if case .length(let n) = framing, n <= UInt64(Self.joinLimit), !ex.rechunk { joined = Int(n) }
-        var out = allocator.buffer(capacity: HeaderRewriting.clientResponseBound(head, additions: a) + joined)
+        var out = Self.buffer(from: &responseScratch, capacity: HeaderRewriting.clientResponseBound(head, additions: a) + joined,
+                              allocator)
         HeaderRewriting.writeClientResponse(head, clientMinorVersion: ex.head.minorVersion, keepUpgrade: false,
                                             additions: a, into: &out)
         // Held until the body's first bytes (a small body joins it) or the end of this read.
@@ -561,11 +563,35 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var upstreamNeedsFlush = false
     /// Bodies up to this size are copied behind their head: one write instead of two.
     private static let joinLimit = 16 * 1024
+    /// The buffers of the last response head (with its joined body) and of the last upstream
+    /// request head, kept after they were written: once the channel has sent and let go of one, the
+    /// next head is written into the same storage, with no allocation. (Still held by a channel, a
+    /// buffer is copied on write instead: never shared.) Kept up to `scratchLimit` bytes each.
+    private var responseScratch: ByteBuffer?
+    private var requestScratch: ByteBuffer?
+    private static let scratchLimit = 4096
+
+    /// An empty buffer of at least `capacity` bytes: `scratch`'s storage when it is big enough and
+    /// no longer shared, else a new one.
+    private static func buffer(from scratch: inout ByteBuffer?, capacity: Int, _ allocator: ByteBufferAllocator) -> ByteBuffer {
+        if var b = scratch, b.capacity >= capacity {
+            scratch = nil  // `b` the only reference left here, so `clear` keeps the storage if the channel let go
+            b.clear()
+            return b
+        }
+        return allocator.buffer(capacity: capacity)
+    }
+
+    /// Keeps a written head's buffer for the next head (small ones only).
+    private static func keep(_ buffer: ByteBuffer, in scratch: inout ByteBuffer?) {
+        if buffer.capacity <= scratchLimit { scratch = buffer }
+    }
 
     private func writeResponse(_ context: ChannelHandlerContext) {
         if let r = response {
             response = nil
             context.write(wrapOutboundOut(r), promise: nil)
+            Self.keep(r, in: &responseScratch)
         }
     }
 
@@ -575,6 +601,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let r = response {
             response = nil
             context.writeAndFlush(wrapOutboundOut(r), promise: nil)
+            Self.keep(r, in: &responseScratch)
         } else {
             context.flush()
         }
@@ -608,6 +635,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         if last.readableBytes > 0 {
             context.write(wrapOutboundOut(last), promise: nil)
+            Self.keep(last, in: &responseScratch)
             if let pool { pool.flushSoon(context) } else { context.flush() }
         } else {
             context.flush()
