@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Testing
@@ -241,6 +242,50 @@ import Testing
         let drip = try await f.get("/app/drip/5")
         #expect(drip.body == (0..<5).map { "chunk\($0)\n" }.joined())
         await f.close()
+    }
+
+    @Test func aClientThatStopsReadingHoldsTheUpstreamBack() async throws {
+        // Backpressure: the client reads nothing, so the proxy's writes to it stall, the proxy
+        // stops reading the upstream, and the upstream's socket fills. Without it the proxy would
+        // read (and hold) the whole body. Then the client reads, and all of it arrives.
+        let f = try await Fixture.make()
+        let total = 128 << 20
+        let received = NIOLockedValueBox(0)
+        let client = try await ClientBootstrap(group: f.group)
+            .channelOption(.autoRead, value: false)
+            .channelInitializer { ch in
+                ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(ByteCounter(received)) }
+            }
+            .connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: f.port)).get()
+        try await client.writeAndFlush(ByteBuffer(string: "GET /app/flood/\(total) HTTP/1.1\r\nHost: a\r\n\r\n"))
+        // Until the upstream has stopped getting anywhere.
+        var last = -1
+        for _ in 0..<100 where f.upstream.floodWritten != last {
+            last = f.upstream.floodWritten
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        let heldAt = f.upstream.floodWritten
+        #expect(heldAt > 0 && heldAt < total / 2, "the upstream wrote \(heldAt) of \(total) bytes to a proxy whose client reads nothing")
+        try await client.setOption(.autoRead, value: true)
+        client.read()
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(60)
+        while received.withLockedValue({ $0 }) < total && clock.now < end { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(received.withLockedValue { $0 } > total, "the head and all \(total) body bytes arrive once the client reads")
+        #expect(f.upstream.floodWritten == total)
+        try? await client.close()
+        await f.close()
+    }
+
+    /// Counts the bytes a connection receives (a client that may not read at all).
+    final class ByteCounter: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let count: NIOLockedValueBox<Int>
+        init(_ count: NIOLockedValueBox<Int>) { self.count = count }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let n = unwrapInboundIn(data).readableBytes
+            count.withLockedValue { $0 += n }
+        }
     }
 
     @Test func aCloseDelimitedResponseIsForwarded() async throws {

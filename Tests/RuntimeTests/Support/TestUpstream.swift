@@ -10,6 +10,8 @@ import NIOSSL
 /// * `/bytes/N`: N bytes of `x`, streamed in 64 KiB chunks.
 /// * `/slow/MS`: waits MS milliseconds, then answers `slow`.
 /// * `/drip/N`: N chunks 20 ms apart (a streaming response).
+/// * `/flood/N`: N bytes, written only while the connection takes them (writability), so
+///   `floodWritten` tells how far a reader that stopped reading let it get.
 /// * POST `/count`: answers the number of body bytes received.
 /// * `Upgrade: echo`: 101, then every byte is echoed back.
 /// With a TLS context it speaks https only, and records the SNI names clients sent.
@@ -17,11 +19,15 @@ final class TestUpstream: Sendable {
     let port: Int
     private let channel: any Channel
     private let accepted = NIOLockedValueBox(0)
+    private let flooded = NIOLockedValueBox(0)
 
     var acceptedConnections: Int { accepted.withLockedValue { $0 } }
+    /// Bytes of `/flood/N` bodies the sockets took so far.
+    var floodWritten: Int { flooded.withLockedValue { $0 } }
 
     init(group: any EventLoopGroup, tls: NIOSSLContext? = nil) async throws {
         let accepted = self.accepted
+        let flooded = self.flooded
         let portBox = NIOLockedValueBox(0)
         channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -32,7 +38,8 @@ final class TestUpstream: Sendable {
                     let upgrader = EchoUpgrader()
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
-                    try channel.pipeline.syncOperations.addHandler(Handler(port: portBox.withLockedValue { $0 }))
+                    try channel.pipeline.syncOperations.addHandler(Handler(port: portBox.withLockedValue { $0 },
+                                                                           flooded: flooded))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -46,10 +53,33 @@ final class TestUpstream: Sendable {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let port: Int
+        let flooded: NIOLockedValueBox<Int>
         var head: HTTPRequestHead?
         var bodyBytes = 0
+        /// Bytes of a `/flood/N` body not written yet.
+        var floodLeft = 0
 
-        init(port: Int) { self.port = port }
+        init(port: Int, flooded: NIOLockedValueBox<Int>) {
+            self.port = port
+            self.flooded = flooded
+        }
+
+        /// Writes flood chunks while the channel is writable; the writability event resumes it.
+        func flood(_ context: ChannelHandlerContext) {
+            while floodLeft > 0 && context.channel.isWritable {
+                let k = min(floodLeft, 65536)
+                floodLeft -= k
+                let flooded = self.flooded
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(repeating: UInt8(ascii: "f"), count: k)))))
+                    .whenSuccess { flooded.withLockedValue { $0 += k } }
+                if floodLeft == 0 { context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil) }
+            }
+        }
+
+        func channelWritabilityChanged(context: ChannelHandlerContext) {
+            if context.channel.isWritable { flood(context) }
+            context.fireChannelWritabilityChanged()
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
@@ -89,6 +119,13 @@ final class TestUpstream: Sendable {
                     left -= k
                 }
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            } else if uri.hasPrefix("/flood/"), let n = Int(uri.dropFirst("/flood/".count)) {
+                var h = HTTPHeaders()
+                h.add(name: "content-length", value: String(n))
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: h))),
+                                      promise: nil)
+                floodLeft = n
+                flood(context)
             } else if uri.hasPrefix("/slow/"), let ms = Int64(uri.dropFirst("/slow/".count)) {
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: .milliseconds(ms)) {
