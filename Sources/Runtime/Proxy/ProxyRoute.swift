@@ -63,24 +63,21 @@ package struct ProxyRoute: Sendable {
     /// Returns the upstream path (always starting with `/`) and the stripped prefix.
     /// (Compared as bytes: it runs per request, and the path is returned as it is when nothing is stripped.)
     package func upstreamPath(for path: String) -> (path: String, strippedPrefix: String) {
-        var path = path, appPath = appPath, stripPath = stripPath
-        let strippingApp = stripApp && !appPath.isEmpty
-        let (skip, app, strip) = path.withUTF8 { p in
-            appPath.withUTF8 { a in
-                stripPath.withUTF8 { s -> (Int, Bool, Bool) in
-                    var k = 0
-                    let app = strippingApp && Self.hasPathPrefix(p, from: 0, a)
-                    if app { k = a.count }
-                    let strip = !s.isEmpty && Self.hasPathPrefix(p, from: k, s)
-                    if strip { k += s.count }
-                    return (k, app, strip)
-                }
-            }
-        }
+        var skip = 0
+        let app = stripApp && !appPath.isEmpty && Self.hasPathPrefix(path, from: 0, appPath)
+        if app { skip = appPath.utf8.count }
+        let strip = !stripPath.isEmpty && Self.hasPathPrefix(path, from: skip, stripPath)
+        if strip { skip += stripPath.utf8.count }
         let stripped = app && strip ? appPath + stripPath : app ? appPath : strip ? stripPath : ""
         let rest = skip == 0 ? path : String(decoding: path.utf8.dropFirst(skip), as: UTF8.self)
         if rest.isEmpty || rest.utf8.first == UInt8(ascii: "?") { return ("/" + rest, stripped) }
         return (rest, stripped)
+    }
+
+    /// `hasPathPrefix` on the bytes of two strings.
+    static func hasPathPrefix(_ path: String, from start: Int, _ prefix: String) -> Bool {
+        var path = path, prefix = prefix
+        return path.withUTF8 { p in prefix.withUTF8 { hasPathPrefix(p, from: start, $0) } }
     }
 
     /// `prefix` matches `path` from byte `start` at a segment boundary (`/a` matches `/a`, `/a/b`,
