@@ -42,13 +42,15 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         var bytesOut = 0
         var bytesIn = 0
 
-        init(head: HTTPHead, route: RouteTable.Entry?, isUpgrade: Bool, strippedPrefix: String, upstreamURI: String) {
+        init(head: HTTPHead, route: RouteTable.Entry?, isUpgrade: Bool, strippedPrefix: String, upstreamURI: String,
+             requestEnded: Bool) {
             self.head = head
             self.entry = route
             self.clientKeepAlive = head.keepAlive
             self.isUpgrade = isUpgrade
             self.strippedPrefix = strippedPrefix
             self.upstreamURI = upstreamURI
+            self.requestEnded = requestEnded
         }
 
         /// (Fields are read through `entry`: a `ProxyRoute` taken as a value would be a copy.)
@@ -218,9 +220,10 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                     return
                 case .head(let head, let framer):
                     requestFramer = framer
-                    phase = .body
+                    // A request without a body is whole with its head: no body step.
+                    phase = framer.isDone ? .head : .body
                     headStarted = nil
-                    startExchange(head)
+                    startExchange(head, requestEnded: framer.isDone)
                 }
             case .body:
                 guard let ex = exchange else {
@@ -279,7 +282,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         shared.metrics(of: "-").requests.count(status: Int(status.code))
     }
 
-    private func startExchange(_ head: HTTPHead) {
+    private func startExchange(_ head: HTTPHead, requestEnded: Bool) {
         beginInFlight()
         var path = head.target
         var host = head.host
@@ -289,7 +292,8 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             path = p
         }
         if path.hasPrefix("/_openrun/") {
-            let ex = Exchange(head: head, route: nil, isUpgrade: false, strippedPrefix: "", upstreamURI: "")
+            let ex = Exchange(head: head, route: nil, isUpgrade: false, strippedPrefix: "", upstreamURI: "",
+                              requestEnded: requestEnded)
             exchange = ex
             switch path {
             case "/_openrun/health": respond(ex, status: .ok, body: "ok\n")
@@ -300,14 +304,16 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         guard let entry = shared.routes.entry(host: host, path: path) else {
-            let ex = Exchange(head: head, route: nil, isUpgrade: false, strippedPrefix: "", upstreamURI: "")
+            let ex = Exchange(head: head, route: nil, isUpgrade: false, strippedPrefix: "", upstreamURI: "",
+                              requestEnded: requestEnded)
             exchange = ex
             respond(ex, status: .notFound, body: "no app at \(Self.printable(path))\n")
             return
         }
         if entry.route.redirectBarePath, !entry.route.appPath.isEmpty,
            path == entry.route.appPath || path.hasPrefix(entry.route.appPath + "?") {
-            let ex = Exchange(head: head, route: entry, isUpgrade: false, strippedPrefix: "", upstreamURI: "")
+            let ex = Exchange(head: head, route: entry, isUpgrade: false, strippedPrefix: "", upstreamURI: "",
+                              requestEnded: requestEnded)
             exchange = ex
             let appPath = entry.route.appPath
             let query = path.dropFirst(appPath.count)
@@ -318,7 +324,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         var uri = upPath
         if case .url(let u) = entry.route.target, !u.basePath.isEmpty { uri = u.basePath + upPath }
         let ex = Exchange(head: head, route: entry, isUpgrade: head.isUpgradeRequest, strippedPrefix: stripped,
-                          upstreamURI: uri)
+                          upstreamURI: uri, requestEnded: requestEnded)
         exchange = ex
 
         switch entry.route.target {
@@ -712,10 +718,8 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func respond(_ ex: Exchange, status: HTTPResponseStatus, bytes: [UInt8], contentType: String,
                          close: Bool = false, extraHeaders: [(String, String)] = []) {
         guard let context else { return }
-        // A request with no body left to read keeps its connection (the body step ends the
-        // exchange right after); one whose body is still coming is answered and closed.
-        let bodyLeft = !ex.requestEnded && !(exchange === ex && phase == .body && requestFramer.isDone)
-        let closeAfter = close || !ex.clientKeepAlive || bodyLeft
+        // A request whose body is still coming is answered and closed.
+        let closeAfter = close || !ex.clientKeepAlive || !ex.requestEnded
         var a = HeaderRewriting.ResponseAdditions()
         if let lease = ex.lease, lease.coldStart { a.coldStartMilliseconds = Self.milliseconds(lease) }
         a.connection = closeAfter ? .close : ex.isHTTP10 ? .keepAlive : .none
