@@ -154,12 +154,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         case .head, .body:
             if phase == .head && headStarted == nil { headStarted = .now() }
-            if inbound == nil || inbound!.readableBytes == 0 {
-                inbound = buffer
-            } else {
-                var b = buffer
-                inbound!.writeBuffer(&b)
-            }
+            inbound.appendRead(buffer)
             processInbound()
         }
     }

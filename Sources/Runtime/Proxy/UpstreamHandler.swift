@@ -102,12 +102,7 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        if inbound == nil || inbound!.readableBytes == 0 {
-            inbound = buffer
-        } else {
-            var b = buffer
-            inbound!.writeBuffer(&b)
-        }
+        inbound.appendRead(buffer)
         process()
     }
 

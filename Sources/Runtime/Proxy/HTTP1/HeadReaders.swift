@@ -142,3 +142,18 @@ struct ResponseHeadReader {
         }
     }
 }
+
+extension Optional where Wrapped == ByteBuffer {
+    /// Adds a read to the bytes not taken yet: the read itself when nothing is left (no copy),
+    /// else appended.
+    mutating func appendRead(_ buffer: ByteBuffer) {
+        if var held = self, held.readableBytes > 0 {
+            self = nil  // `held` the only reference while it grows
+            var b = buffer
+            held.writeBuffer(&b)
+            self = held
+        } else {
+            self = buffer
+        }
+    }
+}
