@@ -39,6 +39,8 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // epoll, eventfd and accept4 for the proxy's own event loop (Linux).
+        .target(name: "CEpoll"),
         .target(
             name: "IR",
             dependencies: [
@@ -71,6 +73,7 @@ let package = Package(
             dependencies: [
                 "IR",
                 "TextTemplate",
+                .target(name: "CEpoll", condition: .when(platforms: [.linux])),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

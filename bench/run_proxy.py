@@ -1,5 +1,5 @@
-"""Driver of bench/run-proxy: starts the backend and the three proxies on loopback
-ports, runs wrk in interleaved rounds, and prints medians and ratios."""
+"""Driver of bench/run-proxy: starts the backend and the proxies (openrun on its epoll loops and on
+SwiftNIO's, nginx, haproxy) on loopback ports, runs wrk in interleaved rounds, and prints medians and ratios."""
 import argparse
 import os
 import re
@@ -101,6 +101,7 @@ def main():
     try:
         # Backend: nginx serving 1 KiB with keep-alive.
         backend, nginx_port, haproxy_port, openrun_port = free_port(), free_port(), free_port(), free_port()
+        nio_port = free_port()
         www = os.path.join(work, "www")
         os.makedirs(www)
         os.chmod(work, 0o755)  # nginx's workers run as an unprivileged user
@@ -139,11 +140,17 @@ backend be
         openrun = start([a.openrun, "run", "-", "/b", "--spec", "proxy", "--param", f"url=http://127.0.0.1:{backend}",
                          "--listen", f"127.0.0.1:{openrun_port}", "--threads", str(a.threads)], env=env, cwd=a.root)
         procs.append(openrun)
-        for p in (backend, nginx_port, haproxy_port, openrun_port):
+        # The same openrun on SwiftNIO's channels (--proxy-io nio: what https routes use), for comparison.
+        openrun_nio = start([a.openrun, "run", "-", "/b", "--spec", "proxy", "--param", f"url=http://127.0.0.1:{backend}",
+                             "--listen", f"127.0.0.1:{nio_port}", "--threads", str(a.threads), "--proxy-io", "nio"],
+                            env=env, cwd=a.root)
+        procs.append(openrun_nio)
+        for p in (backend, nginx_port, haproxy_port, openrun_port, nio_port):
             wait_port(p)
         targets = {
             "direct": f"http://127.0.0.1:{backend}/k",
             "openrun": f"http://127.0.0.1:{openrun_port}/b/k",
+            "openrun-nio": f"http://127.0.0.1:{nio_port}/b/k",
             "nginx": f"http://127.0.0.1:{nginx_port}/k",
             "haproxy": f"http://127.0.0.1:{haproxy_port}/k",
         }
@@ -154,7 +161,7 @@ backend be
         # The processes doing each proxy's work, for CPU time per request (nginx: its worker).
         time.sleep(0.2)
         workers = subprocess.run(["pgrep", "-P", str(nginx_proxy.pid)], capture_output=True, text=True).stdout.split()
-        cpu_pids = {"openrun": [openrun.pid], "nginx": [int(w) for w in workers] or [nginx_proxy.pid],
+        cpu_pids = {"openrun": [openrun.pid], "openrun-nio": [openrun_nio.pid], "nginx": [int(w) for w in workers] or [nginx_proxy.pid],
                     "haproxy": [haproxy.pid], "direct": []}
 
         results = {(t, c): [] for t in targets for c in (1, 64)}
@@ -187,7 +194,8 @@ backend be
                   f"openrun/nginx {o / med('nginx', c, 'rps'):.2f}, openrun/direct {o / med('direct', c, 'rps'):.2f}; "
                   f"p99 openrun/nginx {med('openrun', c, 'p99') / med('nginx', c, 'p99'):.2f}; "
                   f"CPU per request openrun/haproxy {med('openrun', c, 'cpu_us') / med('haproxy', c, 'cpu_us'):.2f}, "
-                  f"openrun/nginx {med('openrun', c, 'cpu_us') / med('nginx', c, 'cpu_us'):.2f}")
+                  f"openrun/nginx {med('openrun', c, 'cpu_us') / med('nginx', c, 'cpu_us'):.2f}, "
+                  f"openrun/openrun-nio {med('openrun', c, 'cpu_us') / med('openrun-nio', c, 'cpu_us'):.2f}")
         print(f"c=1: openrun adds {med('openrun', 1, 'p50') - med('direct', 1, 'p50'):.0f} µs at p50 over direct")
 
         # Memory: idle, then with 1,000 open keep-alive connections that each made one request.

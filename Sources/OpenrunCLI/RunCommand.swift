@@ -50,6 +50,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Event-loop threads of the proxy (default: one per core).", valueName: "n"))
     var threads: Int?
 
+    @Option(name: .customLong("proxy-io"),
+            help: ArgumentHelp("The proxy's event loops: openrun's own epoll loops (SwiftNIO's anyway when a route needs TLS) or SwiftNIO's throughout.",
+                               valueName: "epoll|nio"))
+    var proxyIO: String = "epoll"
+
     @Option(name: .customLong("upstream-ca"),
             help: ArgumentHelp("A PEM file of CA certificates trusted for https:// proxy routes, on top of the system store (or SSL_CERT_FILE/SSL_CERT_DIR); repeatable.",
                                valueName: "file"))
@@ -64,6 +69,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format is text or json") }
+        guard ProxyIO(rawValue: proxyIO) != nil else { throw ValidationError("--proxy-io is epoll or nio") }
         guard ProxyConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen wants ADDR:PORT, e.g. 127.0.0.1:25222") }
         if let i = idleTimeout, i < 0 { throw ValidationError("--idle-timeout is 0 or more seconds") }
         guard startTimeout > 0, shutdownGrace >= 0 else { throw ValidationError("--start-timeout and --shutdown-grace are positive") }
@@ -144,6 +150,7 @@ struct RunCommand: AsyncParsableCommand {
         var proxy = ProxyConfiguration(host: host, port: port)
         proxy.headerTimeout = .seconds(headerTimeout)
         proxy.keepAliveTimeout = .seconds(keepAliveTimeout)
+        proxy.io = ProxyIO(rawValue: proxyIO) ?? .epoll
         var options = RuntimeOptions(proxy: proxy)
         options.idleTimeout = idleTimeout.map { .seconds($0) }
         options.startTimeout = .seconds(startTimeout)

@@ -177,8 +177,9 @@ import IR
         await #expect(throws: StartFailure.exited(exitCode: 1, logs: "Traceback: ModuleNotFoundError: flask")) {
             _ = try await app.acquire()
         }
-        // Far below the 30 s health budget (the state is checked every 250 ms; slack for a loaded machine).
-        #expect(clock.now - began < .seconds(3))
+        // Far below the 30 s health budget (the state is checked every 250 ms; alone this takes 30 ms,
+        // but amid the whole suite on 2 cores it was seen at 4.2 s: a third of the budget proves it).
+        #expect(clock.now - began < .seconds(10))
         try await Self.waitFor(.stopped, app)
         #expect(app.activeCount == 0)
     }

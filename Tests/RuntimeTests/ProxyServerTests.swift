@@ -18,7 +18,7 @@ import Testing
         let metrics: RuntimeMetrics
 
         /// Apps by name: `/app` (strip_app, container), plus whatever `routes` adds.
-        static func make(idle: Duration? = nil, startDelay: Duration = .milliseconds(50), failure: StartFailure? = nil,
+        static func make(io: ProxyIO, idle: Duration? = nil, startDelay: Duration = .milliseconds(50), failure: StartFailure? = nil,
                          startTimeout: Duration = .seconds(5), exposeLogs: Bool = true,
                          headerTimeout: Duration = .seconds(60), keepAliveTimeout: Duration = .seconds(75),
                          extraRoutes: (_ upstreamPort: Int, _ app: AppLifecycle) -> [ProxyRoute] = { _, _ in [] },
@@ -34,10 +34,12 @@ import Testing
             configuration.exposeEngineLogs = exposeLogs
             configuration.headerTimeout = headerTimeout
             configuration.keepAliveTimeout = keepAliveTimeout
+            configuration.io = io
             let server = ProxyServer(configuration: configuration,
                                      routes: RouteTable([route] + extraRoutes(upstream.port, app)), apps: [app],
                                      metrics: metrics, logger: Logger(label: "test"), group: group)
             let port = try await server.start()
+            #expect(server.io == io)
             return Fixture(group: group, upstream: upstream, server: server, port: port,
                            launchers: ["app": launcher], apps: ["app": app], metrics: metrics)
         }
@@ -65,8 +67,8 @@ import Testing
         return (lines.first ?? "", headers)
     }
 
-    @Test func forwardsWithTheAppPathStrippedAndForwardingHeadersSetByOpenrun() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func forwardsWithTheAppPathStrippedAndForwardingHeadersSetByOpenrun(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         let r = try await f.get("/app/echo/x?q=1", headers: [
             ("X-Forwarded-For", "6.6.6.6"), ("X-Real-IP", "6.6.6.6"), ("Forwarded", "for=6.6.6.6"),
             ("X-Forwarded-Host", "evil"), ("Connection", "keep-alive, X-Secret-Hop"), ("X-Secret-Hop", "1"),
@@ -86,8 +88,8 @@ import Testing
         await f.close()
     }
 
-    @Test func theFirstResponseCarriesTheColdStartHeadersAndTheSecondDoesNot() async throws {
-        let f = try await Fixture.make(startDelay: .milliseconds(80))
+    @Test(arguments: ProxyIO.allCases) func theFirstResponseCarriesTheColdStartHeadersAndTheSecondDoesNot(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, startDelay: .milliseconds(80))
         let first = try await f.get("/app/echo")
         #expect(first.status == 200)
         #expect(first.header("x-openrun-cold-start") == "true")
@@ -101,9 +103,9 @@ import Testing
         await f.close()
     }
 
-    @Test func twentyConcurrentFirstRequestsShareOneStart() async throws {
+    @Test(arguments: ProxyIO.allCases) func twentyConcurrentFirstRequestsShareOneStart(io: ProxyIO) async throws {
         // A long start: under load, all twenty must still arrive while it runs.
-        let f = try await Fixture.make(startDelay: .seconds(1))
+        let f = try await Fixture.make(io: io, startDelay: .seconds(1))
         let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
             for i in 0..<20 { group.addTask { try await f.get("/app/echo/\(i)") } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -114,8 +116,8 @@ import Testing
         await f.close()
     }
 
-    @Test func aFailedStartIs503WithRetryAfterAndTheReason() async throws {
-        let f = try await Fixture.make(failure: .exited(exitCode: 3, logs: "boom: no module named flask"))
+    @Test(arguments: ProxyIO.allCases) func aFailedStartIs503WithRetryAfterAndTheReason(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, failure: .exited(exitCode: 3, logs: "boom: no module named flask"))
         let r = try await f.get("/app/")
         #expect(r.status == 503)
         // The app's back-off after a failed start (1 s at first).
@@ -126,8 +128,8 @@ import Testing
         await f.close()
     }
 
-    @Test func engineLogsStayOutOfTheBodyWhenNotOnLoopback() async throws {
-        let f = try await Fixture.make(failure: .exited(exitCode: 3, logs: "DATABASE_PASSWORD=hunter2"), exposeLogs: false)
+    @Test(arguments: ProxyIO.allCases) func engineLogsStayOutOfTheBodyWhenNotOnLoopback(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, failure: .exited(exitCode: 3, logs: "DATABASE_PASSWORD=hunter2"), exposeLogs: false)
         let r = try await f.get("/app/")
         #expect(r.status == 503)
         #expect(r.body.contains("exited while starting"))
@@ -135,23 +137,23 @@ import Testing
         await f.close()
     }
 
-    @Test func aMissingSecretIs503NamingTheVariable() async throws {
-        let f = try await Fixture.make(failure: .missingSecret(variable: "OPENAI_API_KEY", message: ""))
+    @Test(arguments: ProxyIO.allCases) func aMissingSecretIs503NamingTheVariable(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, failure: .missingSecret(variable: "OPENAI_API_KEY", message: ""))
         let r = try await f.get("/app/")
         #expect(r.status == 503)
         #expect(r.body.contains("OPENAI_API_KEY"))
         await f.close()
     }
 
-    @Test func aStartTimeoutIs504() async throws {
-        let f = try await Fixture.make(startDelay: .seconds(30), startTimeout: .milliseconds(150))
+    @Test(arguments: ProxyIO.allCases) func aStartTimeoutIs504(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, startDelay: .seconds(30), startTimeout: .milliseconds(150))
         let r = try await f.get("/app/")
         #expect(r.status == 504)
         await f.close()
     }
 
-    @Test func anUpstreamThatRefusesIs502() async throws {
-        let f = try await Fixture.make(extraRoutes: { _, _ in
+    @Test(arguments: ProxyIO.allCases) func anUpstreamThatRefusesIs502(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, extraRoutes: { _, _ in
             [ProxyRoute(appName: "gone", appPath: "/gone", target: .url(UpstreamURL("http://127.0.0.1:1")!))]
         })
         let r = try await f.get("/gone/x")
@@ -159,8 +161,8 @@ import Testing
         await f.close()
     }
 
-    @Test func anAbsoluteLocationToTheContainerBecomesThePublicURLWithThePrefix() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func anAbsoluteLocationToTheContainerBecomesThePublicURLWithThePrefix(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         let r = try await f.get("/app/redirect", host: "apps.example:8080")
         #expect(r.status == 302)
         #expect(r.header("location") == "http://apps.example:8080/app/landed?x=1")
@@ -170,9 +172,10 @@ import Testing
     @Test(arguments: [
         ("POST /app/count HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n", 400),
         ("POST /app/count HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde", 400),
-    ])
-    func ambiguousFramingIsRejected(request: String, status: Int) async throws {
-        let f = try await Fixture.make()
+    ], ProxyIO.allCases)
+    func ambiguousFramingIsRejected(_ c: (request: String, status: Int), io: ProxyIO) async throws {
+        let (request, status) = c
+        let f = try await Fixture.make(io: io)
         let c = try await RawConnection(group: f.group, port: f.port)
         try await c.send(request)
         let r = try await c.response()
@@ -182,8 +185,8 @@ import Testing
         await f.close()
     }
 
-    @Test func tooManyOrTooLargeHeadersAre431() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func tooManyOrTooLargeHeadersAre431(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         let many = (0..<150).map { ("X-H\($0)", "v") }
         let r1 = try await f.get("/app/echo", headers: many)
         #expect(r1.status == 431 || r1.status == 400)
@@ -193,16 +196,16 @@ import Testing
         await f.close()
     }
 
-    @Test func theBarePathRedirectsWhenAsked() async throws {
-        let f = try await Fixture.make(configure: { $0.redirectBarePath = true })
+    @Test(arguments: ProxyIO.allCases) func theBarePathRedirectsWhenAsked(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, configure: { $0.redirectBarePath = true })
         let r = try await f.get("/app?a=1")
         #expect(r.status == 308)
         #expect(r.header("location") == "/app/?a=1")
         await f.close()
     }
 
-    @Test func routesByHostThenLongestPrefix() async throws {
-        let f = try await Fixture.make(extraRoutes: { port, _ in [
+    @Test(arguments: ProxyIO.allCases) func routesByHostThenLongestPrefix(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, extraRoutes: { port, _ in [
             ProxyRoute(appName: "api", appPath: "/app/api", target: .url(UpstreamURL("http://127.0.0.1:\(port)/v2")!)),
             ProxyRoute(appName: "hosted", host: "docs.local", appPath: "/", target: .url(UpstreamURL("http://127.0.0.1:\(port)/docs")!)),
         ] })
@@ -217,8 +220,8 @@ import Testing
         await f.close()
     }
 
-    @Test func stripPathPreserveHostAndResponseHeaders() async throws {
-        let f = try await Fixture.make(configure: {
+    @Test(arguments: ProxyIO.allCases) func stripPathPreserveHostAndResponseHeaders(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, configure: {
             $0.stripPath = "/inner"
             $0.preserveHost = true
             $0.responseHeaders = [("X-Frame-Options", "DENY")]
@@ -232,8 +235,8 @@ import Testing
         await f.close()
     }
 
-    @Test func bodiesStreamBothWays() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func bodiesStreamBothWays(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         let big = String(repeating: "y", count: 3 << 20)
         let up = try await fetch(f.group, port: f.port, "POST", "/app/count", body: big)
         #expect(up.body == String(3 << 20))
@@ -244,11 +247,11 @@ import Testing
         await f.close()
     }
 
-    @Test func aClientThatStopsReadingHoldsTheUpstreamBack() async throws {
+    @Test(.serialized, arguments: ProxyIO.allCases) func aClientThatStopsReadingHoldsTheUpstreamBack(io: ProxyIO) async throws {
         // Backpressure: the client reads nothing, so the proxy's writes to it stall, the proxy
         // stops reading the upstream, and the upstream's socket fills. Without it the proxy would
         // read (and hold) the whole body. Then the client reads, and all of it arrives.
-        let f = try await Fixture.make()
+        let f = try await Fixture.make(io: io)
         let total = 128 << 20
         let received = NIOLockedValueBox(0)
         let client = try await ClientBootstrap(group: f.group)
@@ -258,7 +261,11 @@ import Testing
             }
             .connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: f.port)).get()
         try await client.writeAndFlush(ByteBuffer(string: "GET /app/flood/\(total) HTTP/1.1\r\nHost: a\r\n\r\n"))
-        // Until the upstream has stopped getting anywhere.
+        // Until the upstream has started (the app's start comes first) and then stopped getting anywhere.
+        let started = ContinuousClock().now
+        while f.upstream.floodWritten == 0 && ContinuousClock().now - started < .seconds(20) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         var last = -1
         for _ in 0..<100 where f.upstream.floodWritten != last {
             last = f.upstream.floodWritten
@@ -288,10 +295,10 @@ import Testing
         }
     }
 
-    @Test func aCloseDelimitedResponseIsForwarded() async throws {
+    @Test(arguments: ProxyIO.allCases) func aCloseDelimitedResponseIsForwarded(io: ProxyIO) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let canned = try await CannedUpstream(group: group, response: "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close\n")
-        let f = try await Fixture.make(extraRoutes: { _, _ in
+        let f = try await Fixture.make(io: io, extraRoutes: { _, _ in
             [ProxyRoute(appName: "cgi", appPath: "/cgi", target: .url(UpstreamURL("http://127.0.0.1:\(canned.port)")!))]
         })
         let r = try await f.get("/cgi/env")
@@ -302,11 +309,11 @@ import Testing
         try await group.shutdownGracefully()
     }
 
-    @Test func anUpstreamThatClosesAfterEachResponseIsRetriedOnAFreshConnection() async throws {
+    @Test(arguments: ProxyIO.allCases) func anUpstreamThatClosesAfterEachResponseIsRetriedOnAFreshConnection(io: ProxyIO) async throws {
         // Like busybox httpd: HTTP/1.1, a Content-Length, no `Connection: close`, then it hangs up.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let canned = try await CannedUpstream(group: group, response: "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc")
-        let f = try await Fixture.make(extraRoutes: { _, _ in
+        let f = try await Fixture.make(io: io, extraRoutes: { _, _ in
             [ProxyRoute(appName: "hangup", appPath: "/h", target: .url(UpstreamURL("http://127.0.0.1:\(canned.port)")!))]
         })
         let c = try await RawConnection(group: f.group, port: f.port)
@@ -322,8 +329,8 @@ import Testing
         try await group.shutdownGracefully()
     }
 
-    @Test func keepAliveConnectionsToTheUpstreamAreReused() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func keepAliveConnectionsToTheUpstreamAreReused(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         let c = try await RawConnection(group: f.group, port: f.port)
         for i in 0..<5 {
             try await c.send("GET /app/echo/\(i) HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -335,8 +342,8 @@ import Testing
         await f.close()
     }
 
-    @Test func anUpgradeIsSplicedAndKeepsTheAppUpPastTheIdleTimeout() async throws {
-        let f = try await Fixture.make(idle: .milliseconds(200))
+    @Test(arguments: ProxyIO.allCases) func anUpgradeIsSplicedAndKeepsTheAppUpPastTheIdleTimeout(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, idle: .milliseconds(200))
         let c = try await RawConnection(group: f.group, port: f.port)
         try await c.send("GET /app/ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
         let r = try await c.response()
@@ -363,8 +370,8 @@ import Testing
         await f.close()
     }
 
-    @Test func aLongStreamingResponseKeepsTheAppUp() async throws {
-        let f = try await Fixture.make(idle: .milliseconds(50))
+    @Test(arguments: ProxyIO.allCases) func aLongStreamingResponseKeepsTheAppUp(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, idle: .milliseconds(50))
         // The request that starts the app holds it from the start: no idle gap before it, and the
         // check comes while it is still in flight (a loaded machine delaying this task must not see
         // the idle stop that follows its end).
@@ -375,8 +382,8 @@ import Testing
         await f.close()
     }
 
-    @Test func pipelinedRequestsAreAnsweredInOrderOnOneConnection() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func pipelinedRequestsAreAnsweredInOrderOnOneConnection(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         let c = try await RawConnection(group: f.group, port: f.port)
         try await c.send("GET /app/echo/1 HTTP/1.1\r\nHost: a\r\n\r\nGET /app/slow/50 HTTP/1.1\r\nHost: a\r\n\r\n"
                          + "GET /app/echo/3 HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -390,9 +397,9 @@ import Testing
         await f.close()
     }
 
-    @Test func headsOfVaryingSizesOnOneConnectionNeverCarryBytesOfTheOneBefore() async throws {
+    @Test(arguments: ProxyIO.allCases) func headsOfVaryingSizesOnOneConnectionNeverCarryBytesOfTheOneBefore(io: ProxyIO) async throws {
         // Head buffers are reused once written: longer, shorter and equal heads in turn.
-        let f = try await Fixture.make()
+        let f = try await Fixture.make(io: io)
         let c = try await RawConnection(group: f.group, port: f.port)
         for i in 0..<40 {
             let path = "/echo/\(i)-" + String(repeating: "x", count: (i * 37) % 300)
@@ -408,8 +415,8 @@ import Testing
         await f.close()
     }
 
-    @Test func answersMadeByTheProxyKeepTheConnection() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func answersMadeByTheProxyKeepTheConnection(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         let c = try await RawConnection(group: f.group, port: f.port)
         // Health, a 404 and the app behind them, on one keep-alive connection.
         try await c.send("GET /_openrun/health HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -428,8 +435,8 @@ import Testing
         await f.close()
     }
 
-    @Test func chunkedRequestBodiesAreForwardedAsTheyCameAndEndWhereTheyEnd() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func chunkedRequestBodiesAreForwardedAsTheyCameAndEndWhereTheyEnd(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         let c = try await RawConnection(group: f.group, port: f.port)
         // A request smuggled after the terminating chunk is a request of its own, routed on its own.
         try await c.send("POST /app/count HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -444,8 +451,8 @@ import Testing
         await f.close()
     }
 
-    @Test func anHTTP10ClientGetsHTTP10AnswersAndKeepAliveOnlyWhenAsked() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func anHTTP10ClientGetsHTTP10AnswersAndKeepAliveOnlyWhenAsked(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         let c = try await RawConnection(group: f.group, port: f.port)
         try await c.send("GET /app/echo HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\n\r\n")
         let kept = try await c.response()
@@ -463,10 +470,10 @@ import Testing
         await f.close()
     }
 
-    @Test func aCloseDelimitedBodyIsRechunkedSoTheClientConnectionStays() async throws {
+    @Test(arguments: ProxyIO.allCases) func aCloseDelimitedBodyIsRechunkedSoTheClientConnectionStays(io: ProxyIO) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let canned = try await CannedUpstream(group: group, response: "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close\n")
-        let f = try await Fixture.make(extraRoutes: { _, _ in
+        let f = try await Fixture.make(io: io, extraRoutes: { _, _ in
             [ProxyRoute(appName: "cgi", appPath: "/cgi", target: .url(UpstreamURL("http://127.0.0.1:\(canned.port)")!))]
         })
         let c = try await RawConnection(group: f.group, port: f.port)
@@ -490,9 +497,10 @@ import Testing
         ("GET /app/echo HTTP/2.0\r\nHost: a\r\n\r\n", 505),
         ("POST /app/count HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
         ("POST /app/count HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\nabcde", 400),
-    ])
-    func malformedRequestsAreRefusedAndTheConnectionClosed(request: String, status: Int) async throws {
-        let f = try await Fixture.make()
+    ], ProxyIO.allCases)
+    func malformedRequestsAreRefusedAndTheConnectionClosed(_ c: (request: String, status: Int), io: ProxyIO) async throws {
+        let (request, status) = c
+        let f = try await Fixture.make(io: io)
         let c = try await RawConnection(group: f.group, port: f.port)
         try await c.send(request)
         let r = try await c.response()
@@ -504,8 +512,8 @@ import Testing
         await f.close()
     }
 
-    @Test func emptyLinesBeforeARequestAreIgnoredWhereverTheReadsSplitThem() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func emptyLinesBeforeARequestAreIgnoredWhereverTheReadsSplitThem(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         let c = try await RawConnection(group: f.group, port: f.port)
         try await c.send("\r\n\r\nGET /app/echo/1 HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(Self.echoed(try await c.response().body).requestLine == "GET /echo/1")
@@ -522,9 +530,10 @@ import Testing
         ("GET /app/echo HTTP/1.1\r\n\r\n", 400),
         ("CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n", 405),
         ("GET /app/echo HTTP/1.0\r\n\r\n", 200),
-    ])
-    func hostFieldsAndCONNECT(request: String, status: Int) async throws {
-        let f = try await Fixture.make()
+    ], ProxyIO.allCases)
+    func hostFieldsAndCONNECT(_ c: (request: String, status: Int), io: ProxyIO) async throws {
+        let (request, status) = c
+        let f = try await Fixture.make(io: io)
         let c = try await RawConnection(group: f.group, port: f.port)
         try await c.send(request)
         #expect(try await c.response().status == status)
@@ -532,8 +541,8 @@ import Testing
         await f.close()
     }
 
-    @Test func aTrickledHeadIs408AndAnIdleKeepAliveConnectionIsClosed() async throws {
-        let f = try await Fixture.make(headerTimeout: .milliseconds(400), keepAliveTimeout: .milliseconds(400))
+    @Test(arguments: ProxyIO.allCases) func aTrickledHeadIs408AndAnIdleKeepAliveConnectionIsClosed(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, headerTimeout: .milliseconds(400), keepAliveTimeout: .milliseconds(400))
         let clock = ContinuousClock()
         // A client that sends its head a byte at a time, forever.
         let slow = try await RawConnection(group: f.group, port: f.port)
@@ -565,8 +574,8 @@ import Testing
         await f.close()
     }
 
-    @Test func aBodySentWhileTheAppStartsWaitsAndArrivesWhole() async throws {
-        let f = try await Fixture.make(startDelay: .milliseconds(300))
+    @Test(arguments: ProxyIO.allCases) func aBodySentWhileTheAppStartsWaitsAndArrivesWhole(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io, startDelay: .milliseconds(300))
         let body = String(repeating: "b", count: 300_000)
         let r = try await fetch(f.group, port: f.port, "POST", "/app/count", body: body)
         #expect(r.status == 200)
@@ -575,8 +584,8 @@ import Testing
         await f.close()
     }
 
-    @Test func anAbsoluteFormTargetIsRoutedByItsAuthority() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func anAbsoluteFormTargetIsRoutedByItsAuthority(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         let c = try await RawConnection(group: f.group, port: f.port)
         try await c.send("GET http://elsewhere:25222/app/echo?q HTTP/1.1\r\nHost: ignored\r\n\r\n")
         let r = try await c.response()
@@ -585,8 +594,8 @@ import Testing
         await f.close()
     }
 
-    @Test func healthAndMetricsEndpoints() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func healthAndMetricsEndpoints(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         #expect(try await f.get("/_openrun/health").status == 200)
         _ = try await f.get("/app/echo")
         let m = try await f.get("/_openrun/metrics")
@@ -597,8 +606,8 @@ import Testing
         await f.close()
     }
 
-    @Test func shutdownLetsInFlightRequestsFinishAndStopsTheApps() async throws {
-        let f = try await Fixture.make()
+    @Test(arguments: ProxyIO.allCases) func shutdownLetsInFlightRequestsFinishAndStopsTheApps(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
         _ = try await f.get("/app/echo")
         // The first exchange is counted out (its response can reach the client a moment before).
         let clock = ContinuousClock()

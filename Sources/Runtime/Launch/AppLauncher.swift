@@ -7,6 +7,12 @@ package protocol AppLauncher: Sendable {
     func start() async throws(StartFailure) -> Endpoint
     /// Stops the app (keeping its container for a fast restart). Never throws: failures are logged.
     func stop() async
+    /// The app is reached over TLS (an https container).
+    var speaksTLS: Bool { get }
+}
+
+extension AppLauncher {
+    package var speaksTLS: Bool { false }
 }
 
 /// Where a started app (or a URL route) listens, and whether it speaks TLS there.

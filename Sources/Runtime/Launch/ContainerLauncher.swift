@@ -10,6 +10,7 @@ import TextTemplate
 /// Then it finds the published port (re-read after every start) and polls health until a 200.
 package struct ContainerLauncher: AppLauncher {
     package let recipe: LaunchRecipe
+    package var speaksTLS: Bool { recipe.https }
     package let engine: any ContainerEngine
     package let probe: any HealthProbe
     /// openrun's environment, where secrets come from (injected for tests).

@@ -47,6 +47,8 @@ package final class AppLifecycle: Sendable {
 
     package let name: String
     private let launcher: any AppLauncher
+    /// The app is reached over TLS (the proxy then needs SwiftNIO's loops).
+    package var speaksTLS: Bool { launcher.speaksTLS }
     private let idleTimeout: Duration?
     private let startTimeout: Duration
     private let failureBackoff: Duration

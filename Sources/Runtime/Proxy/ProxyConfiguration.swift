@@ -1,3 +1,13 @@
+/// The event loops that carry the proxy's connections.
+package enum ProxyIO: String, Sendable, CaseIterable {
+    /// openrun's own epoll loops (`EpollEventLoop`): the plain-HTTP data path, with a fraction of
+    /// SwiftNIO's per-request work. A server with a route that needs TLS (an https URL or an https
+    /// container) uses SwiftNIO's instead: TLS is SwiftNIO's (swift-nio-ssl).
+    case epoll
+    /// SwiftNIO's channels for everything.
+    case nio
+}
+
 /// How the proxy listens and what it bounds.
 package struct ProxyConfiguration: Sendable {
     package var host: String
@@ -19,6 +29,8 @@ package struct ProxyConfiguration: Sendable {
     /// Put a failed start's engine output (container logs) into the 503 body; by default only when
     /// listening on loopback, where nobody but this machine reads it.
     package var exposeEngineLogs: Bool
+    /// Which event loops carry the connections.
+    package var io: ProxyIO = .epoll
 
     package init(host: String = "127.0.0.1", port: Int = 25222, maxHeaderBytes: Int = 32 * 1024,
                  maxHeaderCount: Int = 100, connectTimeout: Duration = .seconds(5), retryAfterSeconds: Int = 5) {

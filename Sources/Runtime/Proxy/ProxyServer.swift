@@ -4,25 +4,95 @@ import NIOCore
 import NIOPosix
 
 /// The reverse proxy: listens, routes requests to apps and URLs, and shuts down gracefully.
+///
+/// Its connections run on openrun's own epoll loops (`EpollEventLoop`, one per thread of `group`)
+/// unless the configuration asks for SwiftNIO's (`ProxyIO.nio`) or a route needs TLS, which is
+/// SwiftNIO's: then on `group`'s loops, as SwiftNIO channels. The handlers are the same either way.
 package final class ProxyServer: Sendable {
     private let shared: ProxyShared
     private let group: any EventLoopGroup
     private let apps: [AppLifecycle]
+    #if os(Linux)
+    /// The epoll loops, when the connections run on them (made and shut down here).
+    private let epoll: EpollEventLoopGroup?
+    private let listener = NIOLockedValueBox<EpollListener?>(nil)
+    #endif
     private let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
     private let sweeps = NIOLockedValueBox<[RepeatedTask]>([])
+    private let done = NIOLockedValueBox(false)
 
+    /// Which loops carry the connections (`.nio` when the configuration or a TLS route asks for it).
+    package let io: ProxyIO
+
+    /// - Parameter threads: the epoll loops to run (default: as many as `group` has).
     package init(configuration: ProxyConfiguration, routes: RouteTable, apps: [AppLifecycle],
-                 metrics: RuntimeMetrics, logger: Logger, group: any EventLoopGroup) {
+                 metrics: RuntimeMetrics, logger: Logger, group: any EventLoopGroup, threads: Int? = nil) {
+        let needsTLS = routes.routes.contains { route in
+            switch route.target {
+            case .url(let u): u.endpoint.tls != nil
+            case .app(let lifecycle): lifecycle.speaksTLS
+            }
+        }
+        var dataGroup = group
+        var io = ProxyIO.nio
+        #if os(Linux)
+        var epoll: EpollEventLoopGroup?
+        if configuration.io == .epoll && !needsTLS {
+            let threads = threads ?? Array(group.makeIterator()).count
+            do {
+                let g = try EpollEventLoopGroup(numberOfThreads: threads)
+                epoll = g
+                dataGroup = g
+                io = .epoll
+            } catch {
+                logger.warning("the proxy's epoll loops could not be made; SwiftNIO's serve instead",
+                               metadata: ["error": "\(error)"])
+            }
+        }
+        self.epoll = epoll
+        #endif
+        self.io = io
         self.shared = ProxyShared(routes: routes, configuration: configuration, metrics: metrics, logger: logger,
-                                  group: group)
-        self.group = group
+                                  group: dataGroup)
+        self.group = dataGroup
         self.apps = apps
     }
 
     /// Binds and starts accepting; returns the bound port.
     @discardableResult
     package func start() async throws -> Int {
+        let port = try await bind()
+        // Header and keep-alive timeouts: one sweep per loop over its connections (no timer per request).
+        let shortest = min(shared.configuration.headerTimeout, shared.configuration.keepAliveTimeout)
+        let every = TimeAmount.nanoseconds(min(max(shortest.nanoseconds / 4, 10_000_000), 1_000_000_000))
+        for pool in shared.pools.values {
+            let task = pool.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { _ in
+                let now = NIODeadline.now()
+                for client in Array(pool.clients.values) { client.sweep(now: now) }
+            }
+            sweeps.withLockedValue { $0.append(task) }
+        }
+        return port
+    }
+
+    private func bind() async throws -> Int {
         let shared = self.shared
+        #if os(Linux)
+        if let epoll {
+            let l = try EpollListener(host: shared.configuration.host, port: shared.configuration.port) { socket in
+                let handler = ProxyServerHandler(shared: shared)
+                shared.metrics.connectionOpened()
+                socket.onClose = { shared.metrics.connectionClosed() }
+                socket.events = handler
+                handler.start(on: socket)
+            }
+            listener.withLockedValue { $0 = l }
+            for loop in epoll.loops {
+                try await loop.submit { loop.add(l) }.get()
+            }
+            return l.port
+        }
+        #endif
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -39,16 +109,6 @@ package final class ProxyServer: Sendable {
             .bind(host: shared.configuration.host, port: shared.configuration.port)
             .get()
         serverChannel.withLockedValue { $0 = channel }
-        // Header and keep-alive timeouts: one sweep per loop over its connections (no timer per request).
-        let shortest = min(shared.configuration.headerTimeout, shared.configuration.keepAliveTimeout)
-        let every = TimeAmount.nanoseconds(min(max(shortest.nanoseconds / 4, 10_000_000), 1_000_000_000))
-        for pool in shared.pools.values {
-            let task = pool.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { _ in
-                let now = NIODeadline.now()
-                for client in Array(pool.clients.values) { client.sweep(now: now) }
-            }
-            sweeps.withLockedValue { $0.append(task) }
-        }
         return channel.localAddress?.port ?? shared.configuration.port
     }
 
@@ -58,11 +118,23 @@ package final class ProxyServer: Sendable {
     /// Stops accepting, lets requests in flight finish within `grace`, closes every connection,
     /// then stops the apps' containers.
     package func shutdown(grace: Duration) async {
-        let listener = serverChannel.withLockedValue { c in
+        if done.withLockedValue({ $0 }) {
+            // Shut down before: the connections are gone (and the epoll loops with them).
+            await withTaskGroup(of: Void.self) { group in
+                for app in apps { group.addTask { await app.shutdown() } }
+            }
+            return
+        }
+        let channel = serverChannel.withLockedValue { c in
             defer { c = nil }
             return c
         }
-        try? await listener?.close()
+        try? await channel?.close()
+        #if os(Linux)
+        if let epoll, let l = listener.withLockedValue({ l in defer { l = nil }; return l }) {
+            await l.close(epoll)
+        }
+        #endif
         for task in sweeps.withLockedValue({ t in defer { t = [] }; return t }) { task.cancel() }
         let clock = ContinuousClock()
         let deadline = clock.now + grace
@@ -78,5 +150,9 @@ package final class ProxyServer: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for app in apps { group.addTask { await app.shutdown() } }
         }
+        #if os(Linux)
+        try? await epoll?.shutdownGracefully()
+        #endif
+        done.withLockedValue { $0 = true }
     }
 }

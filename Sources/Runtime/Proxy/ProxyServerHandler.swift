@@ -9,7 +9,7 @@ import NIOPosix
 /// rewritten head to a pooled upstream connection on the same event loop and then forwards body
 /// bytes as they came, both ways, with backpressure. Nothing is decoded and re-encoded but the
 /// heads. An upgrade (101) turns both connections into a byte tunnel.
-final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler, TransportEvents {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -72,7 +72,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private let shared: ProxyShared
-    private var context: ChannelHandlerContext?
+    private var transport: (any ProxyTransport)?
     private var exchange: Exchange?
     private var phase = Phase.head
     /// Bytes read and not yet taken by a head or a body.
@@ -110,38 +110,56 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-        clientIP = context.channel.remoteAddress?.ipAddress
-        pool = shared.pool(for: context.eventLoop)
-        allocator = context.channel.allocator
+        start(on: NIOTransport(context))
+    }
+
+    /// Serves the connection `transport` carries (a SwiftNIO channel or an `EpollSocket`).
+    func start(on transport: any ProxyTransport) {
+        self.transport = transport
+        clientIP = transport.remoteIP
+        pool = shared.pool(for: transport.eventLoop)
+        allocator = transport.allocator
         pool?.clients[ObjectIdentifier(self)] = self
         headStarted = .now()  // the first request's head is due within the header timeout too
     }
 
     /// Closes the connection (shutdown).
-    func close() { context?.close(promise: nil) }
+    func close() { transport?.close() }
 
     /// Called by the loop's sweep: closes a connection whose head is overdue (408) or that sat idle
     /// between requests past the keep-alive timeout.
     func sweep(now: NIODeadline) {
-        guard let context, phase == .head, exchange == nil else { return }
+        guard let transport, phase == .head, exchange == nil else { return }
         let config = shared.configuration
         if let started = headStarted, now - started > .nanoseconds(config.headerTimeout.nanoseconds) {
             reject(.requestTimeout, "the request head did not arrive in time")
         } else if headStarted == nil, now - idleSince > .nanoseconds(config.keepAliveTimeout.nanoseconds) {
             phase = .closing
-            context.close(promise: nil)
+            transport.close()
         }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
+        transport = nil
     }
 
     // MARK: - Client side
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) { transportRead(unwrapInboundIn(data)) }
+    func channelReadComplete(context: ChannelHandlerContext) { transportReadComplete() }
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        transportWritabilityChanged(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+    func channelInactive(context: ChannelHandlerContext) {
+        transportInactive()
+        context.fireChannelInactive()
+    }
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    func transportRead(_ buffer: ByteBuffer) {
         switch phase {
         case .closing:
             return
@@ -159,7 +177,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    func transportReadComplete() {
         guard upstreamNeedsFlush else { return }
         upstreamNeedsFlush = false
         if let up = tunnel?.upstream { up.flush() } else { exchange?.upstream?.flush() }
@@ -234,7 +252,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                     if !ex.responseStarted {
                         respond(ex, status: .badRequest, body: "bad request: \(error)\n", close: true)
                     } else {
-                        context?.close(promise: nil)
+                        transport?.close()
                     }
                     phase = .closing
                     return
@@ -265,15 +283,14 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func reject(_ status: HTTPResponseStatus, _ message: String) {
         inbound = nil
         phase = .closing
-        guard let context else { return }
+        guard let transport else { return }
         let body = message + "\n"
         var out = allocator.buffer(capacity: 160 + body.utf8.count)
         HeaderRewriting.writeLocalResponse(status: status, clientMinorVersion: 1, contentType: "text/plain; charset=utf-8",
                                            contentLength: body.utf8.count, extraHeaders: [],
                                            additions: .init(connection: .close), into: &out)
         out.writeString(body)
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in channel.close(promise: nil) }
+        transport.closeAfter(out)
         shared.metrics(of: "-").requests.count(status: Int(status.code))
     }
 
@@ -332,10 +349,10 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                 connectUpstream(lease.endpoint, ex)
                 return
             }
-            guard let context else { return }
+            guard let transport else { return }
             setWaiting(true)
-            let bound = NIOLoopBound((self, ex), eventLoop: context.eventLoop)
-            let loop = context.eventLoop
+            let loop = transport.eventLoop
+            let bound = NIOLoopBound((self, ex), eventLoop: loop)
             lifecycle.acquire { result in
                 loop.execute {
                     let (handler, ex) = bound.value
@@ -364,7 +381,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func leaseArrived(_ result: Result<AppLease, StartFailure>, _ ex: Exchange) {
-        guard exchange === ex, context != nil else {
+        guard exchange === ex, transport != nil else {
             // The client went away while waiting.
             if case .success(let lease) = result { ex.lifecycle?.release(lease) }
             return
@@ -398,45 +415,33 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: - Upstream connection
 
     private func connectUpstream(_ endpoint: Endpoint, _ ex: Exchange, fresh: Bool = false) {
-        guard let context else { return }
+        guard let transport, let pool else { return }
         ex.endpoint = endpoint
-        if !ex.isUpgrade, !fresh, let up = pool?.take(endpoint) {
+        if !ex.isUpgrade, !fresh, let up = pool.take(endpoint) {
             ex.upstreamReused = true
             attach(up, ex)
             return
         }
         setWaiting(true)
         let handler = UpstreamHandler(endpoint: endpoint, pool: ex.isUpgrade ? nil : pool)
-        let bound = NIOLoopBound((self, ex, handler), eventLoop: context.eventLoop)
-        endpoint.connect(ClientBootstrap(group: context.eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.nanoseconds(shared.configuration.connectTimeout.nanoseconds))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let (_, _, handler) = bound.value
-                    // [TLS] https upstreams: the TLS client handler goes first, below the byte-level
-                    // handler (a no-op for plain endpoints); see UpstreamTLS.swift.
-                    try UpstreamTLS.configure(channel, for: endpoint)
-                    try channel.pipeline.syncOperations.addHandler(handler)
+        let bound = NIOLoopBound((self, ex, handler), eventLoop: transport.eventLoop)
+        pool.connect(endpoint, handler, shared.configuration.connectTimeout).whenComplete { result in
+            let (me, ex, handler) = bound.value
+            switch result {
+            case .success:
+                guard me.exchange === ex, me.transport != nil else {
+                    handler.close()
+                    return
                 }
+                me.attach(handler, ex)
+            case .failure(let error):
+                guard me.exchange === ex else { return }
+                me.setWaiting(false)
+                me.shared.logger.warning("upstream connect failed",
+                                         metadata: ["app": "\(ex.appName)", "upstream": "\(endpoint)", "error": "\(error)"])
+                me.respond(ex, status: .badGateway, body: "openrun: \(ex.appName) refused the connection\n")
             }
-        ).whenComplete { result in
-                let (me, ex, handler) = bound.value
-                switch result {
-                case .success:
-                    guard me.exchange === ex, me.context != nil else {
-                        handler.close()
-                        return
-                    }
-                    me.attach(handler, ex)
-                case .failure(let error):
-                    guard me.exchange === ex else { return }
-                    me.setWaiting(false)
-                    me.shared.logger.warning("upstream connect failed",
-                                             metadata: ["app": "\(ex.appName)", "upstream": "\(endpoint)", "error": "\(error)"])
-                    me.respond(ex, status: .badGateway, body: "openrun: \(ex.appName) refused the connection\n")
-                }
-            }
+        }
     }
 
     private func attach(_ up: UpstreamHandler, _ ex: Exchange) {
@@ -456,7 +461,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         if parts.isEmpty {
             up.write(out)
             Self.keep(out, in: &requestScratch)
-            if let pool, let c = up.context { pool.flushSoon(c) } else { up.flush() }
+            if let pool, let t = up.transport { pool.flushSoon(t) } else { up.flush() }
         } else {
             up.write(out)
             for part in parts { up.write(part) }
@@ -472,9 +477,9 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// A final response head (or a 101). Returns whether only chunk data is wanted (an HTTP/1.0 client).
     func upstreamHead(_ head: HTTPHead, framing: BodyFramer, from upstream: UpstreamHandler) -> Bool {
-        guard let ex = exchange, let context else { return false }
+        guard let ex = exchange, let transport else { return false }
         if head.status == 101 {
-            answerUpgrade(head, ex, upstream, context)
+            answerUpgrade(head, ex, upstream, transport)
             return false
         }
         ex.responseStarted = true
@@ -522,16 +527,16 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// A 1xx other than 101: passed on to an HTTP/1.1 client.
     func upstreamInterim(_ head: HTTPHead) {
-        guard let ex = exchange, let context, !ex.isHTTP10 else { return }
+        guard let ex = exchange, let transport, !ex.isHTTP10 else { return }
         var out = allocator.buffer(capacity: HeaderRewriting.clientResponseBound(head, additions: .init()))
         HeaderRewriting.writeClientResponse(head, clientMinorVersion: 1, keepUpgrade: false, additions: .init(), into: &out)
-        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        transport.writeAndFlush(out)
     }
 
     func upstreamBody(_ body: ByteBuffer) {
-        guard let context else { return }
+        guard let transport else { return }
         if phase == .tunnel {
-            context.write(wrapOutboundOut(body), promise: nil)
+            transport.write(body)
             clientNeedsFlush = true
             return
         }
@@ -543,16 +548,16 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             response!.writeBuffer(&b)
             return
         }
-        writeResponse(context)
+        writeResponse(transport)
         if ex.rechunk {
             var size = allocator.buffer(capacity: 18)
             size.writeString(String(body.readableBytes, radix: 16))
             size.writeStaticString("\r\n")
-            context.write(wrapOutboundOut(size), promise: nil)
-            context.write(wrapOutboundOut(body), promise: nil)
-            context.write(wrapOutboundOut(ByteBuffer(staticString: "\r\n")), promise: nil)
+            transport.write(size)
+            transport.write(body)
+            transport.write(ByteBuffer(staticString: "\r\n"))
         } else {
-            context.write(wrapOutboundOut(body), promise: nil)
+            transport.write(body)
         }
     }
 
@@ -588,28 +593,28 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         if buffer.capacity <= scratchLimit { scratch = buffer }
     }
 
-    private func writeResponse(_ context: ChannelHandlerContext) {
+    private func writeResponse(_ transport: any ProxyTransport) {
         if let r = response {
             response = nil
-            context.write(wrapOutboundOut(r), promise: nil)
+            transport.write(r)
             Self.keep(r, in: &responseScratch)
         }
     }
 
     func upstreamReadComplete() {
-        guard let context, clientNeedsFlush || response != nil else { return }
+        guard let transport, clientNeedsFlush || response != nil else { return }
         clientNeedsFlush = false
         if let r = response {
             response = nil
-            context.writeAndFlush(wrapOutboundOut(r), promise: nil)
+            transport.writeAndFlush(r)
             Self.keep(r, in: &responseScratch)
         } else {
-            context.flush()
+            transport.flush()
         }
     }
 
     func upstreamEnd(from upstream: UpstreamHandler) {
-        guard let ex = exchange, ex.upstream === upstream, let context else {
+        guard let ex = exchange, ex.upstream === upstream, let transport else {
             upstream.close()
             return
         }
@@ -628,25 +633,23 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         if ex.closeAfterResponse {
             phase = .closing
             inbound = nil
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(last))
-                .whenComplete { _ in channel.close(promise: nil) }
+            transport.closeAfter(last)
             finishExchange(ex)
             return
         }
         if last.readableBytes > 0 {
-            context.write(wrapOutboundOut(last), promise: nil)
+            transport.write(last)
             Self.keep(last, in: &responseScratch)
-            if let pool { pool.flushSoon(context) } else { context.flush() }
+            if let pool { pool.flushSoon(transport) } else { transport.flush() }
         } else {
-            context.flush()
+            transport.flush()
         }
         if ex.requestEnded { finishExchange(ex) }
     }
 
     func upstreamClosed(_ upstream: UpstreamHandler) {
         if phase == .tunnel, tunnel?.upstream === upstream {
-            context?.close(promise: nil)
+            transport?.close()
             return
         }
         guard let ex = exchange, ex.upstream === upstream, !ex.responseEnded else { return }
@@ -655,14 +658,14 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !ex.responseStarted {
             // A pooled connection the upstream closed meanwhile: retry once on a fresh one when
             // nothing of a body was sent.
-            if ex.upstreamReused && !ex.retried && !ex.requestHasBody, let e = ex.endpoint, let context {
+            if ex.upstreamReused && !ex.retried && !ex.requestHasBody, let e = ex.endpoint, let transport {
                 ex.retried = true
                 ex.upstreamReused = false
                 ex.headSent = false
                 ex.pending = []
                 setWaiting(true)
-                let bound = NIOLoopBound((self, ex), eventLoop: context.eventLoop)
-                context.eventLoop.execute {
+                let bound = NIOLoopBound((self, ex), eventLoop: transport.eventLoop)
+                transport.eventLoop.execute {
                     let (me, ex) = bound.value
                     guard me.exchange === ex else { return }
                     me.connectUpstream(e, ex, fresh: true)
@@ -679,11 +682,11 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             // Cut mid-response: the client must see it cut too.
             ex.responseEnded = true
             phase = .closing
-            if let context, let r = response {
+            if let transport, let r = response {
                 response = nil
-                context.writeAndFlush(wrapOutboundOut(r), promise: nil)
+                transport.writeAndFlush(r)
             }
-            context?.close(promise: nil)
+            transport?.close()
             finishExchange(ex)
         }
     }
@@ -712,7 +715,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func respond(_ ex: Exchange, status: HTTPResponseStatus, bytes: [UInt8], contentType: String,
                          close: Bool = false, extraHeaders: [(String, String)] = []) {
-        guard let context else { return }
+        guard let transport else { return }
         // A request whose body is still coming is answered and closed.
         let closeAfter = close || !ex.clientKeepAlive || !ex.requestEnded
         var a = HeaderRewriting.ResponseAdditions()
@@ -729,12 +732,12 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                                            contentType: contentType, contentLength: bytes.count,
                                            extraHeaders: extraHeaders, additions: a, into: &out)
         if ex.head.method != "HEAD" { out.writeBytes(bytes) }
-        let written = context.writeAndFlush(wrapOutboundOut(out))
         if closeAfter {
             phase = .closing
             inbound = nil
-            let channel = context.channel
-            written.whenComplete { _ in channel.close(promise: nil) }
+            transport.closeAfter(out)
+        } else {
+            transport.writeAndFlush(out)
         }
         if ex.requestEnded || closeAfter { finishExchange(ex) }
     }
@@ -765,7 +768,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let buf = inbound, buf.readableBytes > 0 { headStarted = idleSince } else { headStarted = nil }
         if pipelineHold {
             pipelineHold = false
-            if phase == .head, let buf = inbound, buf.readableBytes > 0, let loop = context?.eventLoop {
+            if phase == .head, let buf = inbound, buf.readableBytes > 0, let loop = transport?.eventLoop {
                 // Serve it on the next tick, outside the callbacks that got here.
                 let bound = NIOLoopBound(self, eventLoop: loop)
                 loop.execute { bound.value.processInbound() }
@@ -789,7 +792,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// A 101 from the upstream: pass it on, and turn both connections into a tunnel.
     private func answerUpgrade(_ head: HTTPHead, _ ex: Exchange, _ upstream: UpstreamHandler,
-                               _ context: ChannelHandlerContext) {
+                               _ transport: any ProxyTransport) {
         ex.status = 101
         ex.responseStarted = true
         var a = HeaderRewriting.ResponseAdditions()
@@ -799,7 +802,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         var out = allocator.buffer(capacity: HeaderRewriting.clientResponseBound(head, additions: a))
         HeaderRewriting.writeClientResponse(head, clientMinorVersion: ex.head.minorVersion, keepUpgrade: true,
                                             additions: a, into: &out)
-        context.write(wrapOutboundOut(out), promise: nil)
+        transport.write(out)
 
         // The exchange becomes an open stream: it keeps the app up until either side closes.
         exchange = nil
@@ -829,7 +832,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             upstream.write(rest)
             upstream.flush()
         }
-        context.flush()
+        transport.flush()
         resumeReadsIfAllowed()
     }
 
@@ -849,19 +852,17 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func resumeReadsIfAllowed() {
         let paused = readsPaused
-        guard paused != readsOff, let context else { return }
+        guard paused != readsOff, let transport else { return }
         readsOff = paused
-        try? context.channel.syncOptions?.setOption(.autoRead, value: !paused)
+        transport.setReadsPaused(paused)
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        let writable = context.channel.isWritable
+    func transportWritabilityChanged(_ writable: Bool) {
         clientWritable = writable
         if let up = tunnel?.upstream { up.setReadsPaused(!writable) } else { exchange?.upstream?.setReadsPaused(!writable) }
-        context.fireChannelWritabilityChanged()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    func transportInactive() {
         pool?.clients[ObjectIdentifier(self)] = nil
         phase = .closing
         inbound = nil
@@ -878,11 +879,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             ex.requestEnded = true
             finishExchange(ex)
         }
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
+        transport = nil
     }
 }
 

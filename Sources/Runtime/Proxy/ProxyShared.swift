@@ -24,7 +24,8 @@ final class ProxyShared: Sendable {
         self.logger = logger
         var pools: [ObjectIdentifier: UpstreamPool] = [:]
         for loop in group.makeIterator() {
-            pools[ObjectIdentifier(loop)] = UpstreamPool(eventLoop: loop)
+            let connector = (loop as? EpollEventLoop)?.connector ?? UpstreamPool.nioConnector(loop)
+            pools[ObjectIdentifier(loop)] = UpstreamPool(eventLoop: loop, connector: connector)
         }
         self.pools = pools
         var m: [String: RuntimeMetrics.AppMetrics] = ["-": metrics.app("-")]

@@ -3,7 +3,7 @@ import NIOCore
 /// The only handler of an upstream connection: sends request bytes as the proxy writes them, reads
 /// response heads and bodies (finding where each response ends, so the connection can be reused),
 /// and after a 101 passes bytes both ways. Reads are withheld while the client cannot take more.
-final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler, TransportEvents {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -15,9 +15,8 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     var idleList: UpstreamPool.IdleList?
     /// The client connection this exchange belongs to; nil while idle in the pool.
     private(set) var owner: ProxyServerHandler?
-    private(set) var context: ChannelHandlerContext?
-    /// Reading is switched off (`autoRead`) while the client cannot take more (inbound only, as
-    /// `ProxyServerHandler`).
+    private(set) var transport: (any ProxyTransport)?
+    /// Reading is switched off while the client cannot take more.
     private var readsPaused = false
     /// The upstream may keep the connection after the current response.
     private(set) var keepAlive = true
@@ -51,16 +50,35 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private(set) var allocator = ByteBufferAllocator()
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-        allocator = context.channel.allocator
-        isActive = context.channel.isActive
+        start(on: NIOTransport(context), active: context.channel.isActive)
     }
 
     func channelActive(context: ChannelHandlerContext) {
         isActive = true
         context.fireChannelActive()
     }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerRemoved(context: ChannelHandlerContext) { transport = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) { transportRead(unwrapInboundIn(data)) }
+    func channelReadComplete(context: ChannelHandlerContext) { transportReadComplete() }
+    func channelInactive(context: ChannelHandlerContext) { transportInactive() }
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        lastError = error
+        context.close(promise: nil)
+    }
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        transportWritabilityChanged(context.channel.isWritable)
+    }
+
+    /// The connection `transport` carries (a SwiftNIO channel or an `EpollSocket`) is this handler's.
+    func start(on transport: any ProxyTransport, active: Bool) {
+        self.transport = transport
+        allocator = transport.allocator
+        isActive = active
+    }
+
+    /// An `EpollSocket`'s connection failed (`lastError` says why).
+    func failed(_ error: any Error) { lastError = error }
 
     /// A new exchange on this connection: its responses go to `owner`.
     func begin(owner: ProxyServerHandler, method: String, upgrade: Bool) {
@@ -78,28 +96,22 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         close()
     }
 
-    func write(_ buffer: ByteBuffer) {
-        context?.write(wrapOutboundOut(buffer), promise: nil)
-    }
-
-    func flush() { context?.flush() }
-
-
-    func close() { context?.close(promise: nil) }
+    func write(_ buffer: ByteBuffer) { transport?.write(buffer) }
+    func flush() { transport?.flush() }
+    func close() { transport?.close() }
 
     /// Pauses or resumes reading responses (backpressure from the client side).
     func setReadsPaused(_ paused: Bool) {
-        guard paused != readsPaused, let context else { return }
+        guard paused != readsPaused, let transport else { return }
         readsPaused = paused
-        try? context.channel.syncOptions?.setOption(.autoRead, value: !paused)
+        transport.setReadsPaused(paused)
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
+    func transportRead(_ buffer: ByteBuffer) {
         guard owner != nil else {
             // An idle pooled connection has nothing to say; whatever it sent, drop it.
             keepAlive = false
-            context.close(promise: nil)
+            transport?.close()
             return
         }
         inbound.appendRead(buffer)
@@ -145,7 +157,7 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                     lastError = error
                     keepAlive = false
                     // Cut mid-body: closing tells the owner (channelInactive), which cuts the client too.
-                    context?.close(promise: nil)
+                    transport?.close()
                     return
                 }
                 inbound = buffer
@@ -175,14 +187,14 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         sentInvalidResponse = true
         lastError = HTTPHeadError.malformed(why)
         keepAlive = false
-        context?.close(promise: nil)
+        transport?.close()
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    func transportReadComplete() {
         owner?.upstreamReadComplete()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    func transportInactive() {
         isActive = false
         pool?.remove(self)
         if phase == .body, case .untilClose = framer {
@@ -196,13 +208,8 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         o?.upstreamClosed(self)
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        lastError = error
-        context.close(promise: nil)
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        isWritable = context.channel.isWritable
+    func transportWritabilityChanged(_ writable: Bool) {
+        isWritable = writable
         owner?.upstreamWritabilityChanged(isWritable)
     }
 }

@@ -1,9 +1,14 @@
 import NIOCore
+import NIOPosix
 
 /// What the proxy keeps per event loop, used only on its loop: idle keep-alive connections to
 /// upstreams (so a request and its upstream connection always share one thread), the loop's client
-/// connections (timeouts, shutdown), and the channels to flush at the end of the loop iteration.
+/// connections (timeouts, shutdown), the connections to flush at the end of the loop iteration, and
+/// how new upstream connections are opened on this loop.
 final class UpstreamPool: @unchecked Sendable {
+    /// Opens a connection to an endpoint on this pool's loop for a handler, within a timeout.
+    typealias Connector = (Endpoint, UpstreamHandler, Duration) -> EventLoopFuture<Void>
+
     /// The idle connections to one endpoint (a class: a handler keeps it, and the pool finds it
     /// for the endpoint used last without hashing).
     final class IdleList {
@@ -14,32 +19,58 @@ final class UpstreamPool: @unchecked Sendable {
     /// The client connections on this loop, for the timeout sweep and shutdown.
     var clients: [ObjectIdentifier: ProxyServerHandler] = [:]
 
-    /// Channels written in this loop iteration, flushed together once its events are handled:
+    /// Connections written in this loop iteration, flushed together once its events are handled:
     /// the write syscalls go out back to back (as haproxy sends after reading), so the peers they
     /// wake find several messages at once instead of being woken per message.
-    /// (Flushed through the handlers' contexts, which lead straight to the channel's head; a
-    /// removed context's flush does nothing.)
-    private var toFlush: [ChannelHandlerContext] = []
+    /// (A closed connection's flush does nothing.)
+    private var toFlush: [any ProxyTransport] = []
     private var flushScheduled = false
 
-    func flushSoon(_ context: ChannelHandlerContext) {
-        toFlush.append(context)
+    func flushSoon(_ transport: any ProxyTransport) {
+        toFlush.append(transport)
         guard !flushScheduled else { return }
         flushScheduled = true
         eventLoop.execute { [self] in
             flushScheduled = false
-            let contexts = toFlush
+            let transports = toFlush
             toFlush.removeAll(keepingCapacity: true)
-            for c in contexts { c.flush() }
+            for t in transports { t.flush() }
         }
+    }
+
+    private let connector: Connector
+
+    /// A new connection to `endpoint` for `handler` (which learns of its transport before this completes).
+    func connect(_ endpoint: Endpoint, _ handler: UpstreamHandler, _ timeout: Duration) -> EventLoopFuture<Void> {
+        connector(endpoint, handler, timeout)
     }
     private var idle: [Endpoint: IdleList] = [:]
     private var last: (endpoint: Endpoint, list: IdleList)?
     private let maxIdlePerEndpoint: Int
 
-    init(eventLoop: any EventLoop, maxIdlePerEndpoint: Int = 128) {
+    init(eventLoop: any EventLoop, maxIdlePerEndpoint: Int = 128, connector: @escaping Connector) {
         self.eventLoop = eventLoop
         self.maxIdlePerEndpoint = maxIdlePerEndpoint
+        self.connector = connector
+    }
+
+    /// Connects through SwiftNIO (`ClientBootstrap`) on `loop`, with TLS for https endpoints.
+    static func nioConnector(_ loop: any EventLoop) -> Connector {
+        { endpoint, handler, timeout in
+            let bound = NIOLoopBound(handler, eventLoop: loop)
+            return endpoint.connect(ClientBootstrap(group: loop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(.nanoseconds(timeout.nanoseconds))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        // [TLS] https upstreams: the TLS client handler goes first, below the byte-level
+                        // handler (a no-op for plain endpoints); see UpstreamTLS.swift.
+                        try UpstreamTLS.configure(channel, for: endpoint)
+                        try channel.pipeline.syncOperations.addHandler(bound.value)
+                    }
+                }
+            ).map { _ in () }
+        }
     }
 
     private func list(_ endpoint: Endpoint) -> IdleList {

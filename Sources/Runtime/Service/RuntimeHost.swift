@@ -53,14 +53,6 @@ package final class RuntimeHost: Sendable {
         self.options = options
         self.logger = logger
         self.ownsGroup = group == nil
-        let group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.threads))
-        self.group = group
-        let metrics = RuntimeMetrics()
-        self.metrics = metrics
-        let probe = probe ?? HTTPHealthProbe(group: group)
-
-        var lifecycles: [AppLifecycle] = []
-        var routes: [ProxyRoute] = []
         // One verifying TLS context for every https URL route, made when one exists (or CA files were
         // given: a wrong path is an error even when no route uses it yet).
         var urlTLS: UpstreamTLSContext?
@@ -68,6 +60,16 @@ package final class RuntimeHost: Sendable {
             if case .url(let u) = r.upstream { return u.lowercased().hasPrefix("https://") }
             return false
         } }
+        // On the epoll loops (no route needs TLS), SwiftNIO's loop only runs health probes: one thread.
+        let epollServes = options.proxy.io == .epoll && !needsTLS && !apps.contains { $0.recipe?.https == true }
+        let group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: epollServes ? 1 : max(1, options.threads))
+        self.group = group
+        let metrics = RuntimeMetrics()
+        self.metrics = metrics
+        let probe = probe ?? HTTPHealthProbe(group: group)
+
+        var lifecycles: [AppLifecycle] = []
+        var routes: [ProxyRoute] = []
         if needsTLS || !options.upstreamCAFiles.isEmpty {
             let tls = try UpstreamTLSContext.verifying(extraCAFiles: options.upstreamCAFiles, environment: options.environment)
             logger.info("https upstreams verified against \(tls.description)")
@@ -107,7 +109,7 @@ package final class RuntimeHost: Sendable {
         }
         self.lifecycles = lifecycles
         self.server = ProxyServer(configuration: options.proxy, routes: RouteTable(routes), apps: lifecycles,
-                                  metrics: metrics, logger: logger, group: group)
+                                  metrics: metrics, logger: logger, group: group, threads: max(1, options.threads))
     }
 
     /// Logs one line per lifecycle event and records it in the metrics.

@@ -1,0 +1,343 @@
+#if os(Linux)
+import CEpoll
+import Dispatch
+import Glibc
+import NIOCore
+
+/// A connected TCP socket on an `EpollEventLoop`, carrying one proxy connection (`ProxyTransport`):
+/// non-blocking reads into the loop's scratch space, handed to the handler as buffers of their
+/// exact size; writes queued until a flush, then written at once (`send`, or `sendmsg` for
+/// several), the rest later when epoll says the socket takes more. Writability follows SwiftNIO's
+/// default water marks (unwritable above 64 KiB queued, writable again below 32 KiB). Used only on
+/// its loop.
+final class EpollSocket: ProxyTransport {
+    let fd: Int32
+    let loop: EpollEventLoop
+    var eventLoop: any EventLoop { loop }
+    var allocator: ByteBufferAllocator { loop.allocator }
+    /// The handler; let go of when the socket closes (which breaks the handler↔socket cycle).
+    var events: (any TransportEvents)?
+    /// Called once when the socket closes (the open-connections gauge).
+    var onClose: (() -> Void)?
+
+    /// The loop's bookkeeping: slot, epoll token, the events asked for.
+    var slot = -1
+    var token: UInt64 = 0
+    var interest: UInt32 = 0
+
+    private var queue: [ByteBuffer] = []
+    private var queueHead = 0
+    private var queuedBytes = 0
+    private(set) var isWritable = true
+    private var waitingForWritable = false
+    private var closeWhenFlushed = false
+    private var readsPaused = false
+    private(set) var isClosed = false
+    /// Set while a connect is in progress.
+    private var connecting: (promise: EventLoopPromise<Void>, timeout: Scheduled<Void>?)?
+
+    static let highWater = 64 * 1024
+    static let lowWater = 32 * 1024
+    private static let maxReadsPerEvent = 4
+    private static let iovMax = 64
+
+    private static let epollIn = EPOLLIN.rawValue
+    private static let epollOut = EPOLLOUT.rawValue
+    private static let epollHupErr = EPOLLHUP.rawValue | EPOLLERR.rawValue
+
+    init(fd: Int32, loop: EpollEventLoop) {
+        self.fd = fd
+        self.loop = loop
+    }
+
+    private(set) lazy var remoteIP: String? = Self.address(of: fd, peer: true)?.host
+
+    /// The socket's own address (`peer: false`) or its peer's, as numeric host and port.
+    static func address(of fd: Int32, peer: Bool) -> (host: String, port: Int)? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                peer ? getpeername(fd, $0, &length) : getsockname(fd, $0, &length)
+            }
+        }
+        guard rc == 0 else { return nil }
+        var text = [CChar](repeating: 0, count: 64)
+        guard cepoll_address_text(&storage, &text, 64) == 0 else { return nil }
+        let isV4 = storage.ss_family == sa_family_t(AF_INET)
+        let port: UInt16 = withUnsafePointer(to: &storage) {
+            isV4 ? $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port }
+                 : $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port }
+        }
+        let bytes = text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return (String(decoding: bytes, as: UTF8.self), Int(UInt16(bigEndian: port)))
+    }
+
+    // MARK: - ProxyTransport
+
+    func write(_ buffer: ByteBuffer) {
+        guard !isClosed, buffer.readableBytes > 0 else { return }
+        queue.append(buffer)
+        queuedBytes += buffer.readableBytes
+        if isWritable && queuedBytes > Self.highWater {
+            isWritable = false
+            events?.transportWritabilityChanged(false)
+        }
+    }
+
+    func flush() {
+        guard !isClosed, !waitingForWritable, connecting == nil else { return }
+        if queueHead < queue.count { writeQueued() } else if closeWhenFlushed { close() }
+    }
+
+    func writeAndFlush(_ buffer: ByteBuffer) {
+        write(buffer)
+        flush()
+    }
+
+    func closeAfter(_ last: ByteBuffer) {
+        guard !isClosed else { return }
+        write(last)
+        closeWhenFlushed = true
+        flush()
+    }
+
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        loop.unregister(self)
+        Glibc.close(fd)  // also takes it out of the epoll set
+        queue = []
+        queueHead = 0
+        queuedBytes = 0
+        if let c = connecting {
+            connecting = nil
+            c.timeout?.cancel()
+            c.promise.fail(ChannelError.ioOnClosedChannel)
+        }
+        let e = events
+        events = nil
+        if let hook = onClose {
+            onClose = nil
+            hook()
+        }
+        e?.transportInactive()
+    }
+
+    func setReadsPaused(_ paused: Bool) {
+        guard paused != readsPaused, !isClosed else { return }
+        readsPaused = paused
+        // Pausing is lazy: the interest goes only when a read event comes while paused.
+        if !paused && interest & Self.epollIn == 0 { loop.modify(self, events: interest | Self.epollIn) }
+    }
+
+    // MARK: - Events
+
+    func handle(_ ev: UInt32) {
+        if connecting != nil {
+            finishConnect()
+            return
+        }
+        if ev & Self.epollOut != 0 && waitingForWritable {
+            waitingForWritable = false
+            writeQueued()
+            if isClosed { return }
+        }
+        guard ev & (Self.epollIn | Self.epollHupErr) != 0 else { return }
+        if readsPaused {
+            if ev & Self.epollHupErr != 0 {
+                close()
+            } else {
+                loop.modify(self, events: interest & ~Self.epollIn)
+            }
+            return
+        }
+        readAvailable()
+    }
+
+    private func readAvailable() {
+        var reads = 0
+        var eof = false
+        let scratch = loop.scratch
+        while reads < Self.maxReadsPerEvent && !readsPaused && !isClosed {
+            let n = Glibc.read(fd, scratch.baseAddress, scratch.count)
+            if n > 0 {
+                var buffer = loop.allocator.buffer(capacity: n)
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
+                reads += 1
+                events?.transportRead(buffer)
+                if n < scratch.count { break }
+            } else if n == 0 {
+                eof = true
+                break
+            } else {
+                let e = errno
+                if e == EINTR { continue }
+                if e != EAGAIN && e != EWOULDBLOCK { eof = true }
+                break
+            }
+        }
+        if reads > 0 && !isClosed { events?.transportReadComplete() }
+        if eof { close() }
+    }
+
+    /// Writes the queue until it is empty or the socket takes no more.
+    private func writeQueued() {
+        while queueHead < queue.count {
+            let written: Int
+            if queue.count - queueHead == 1 {
+                // send, not write: MSG_NOSIGNAL (a peer gone is EPIPE here, never SIGPIPE).
+                written = queue[queueHead].withUnsafeReadableBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            } else {
+                written = sendQueued()
+            }
+            if written < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                if e == EAGAIN || e == EWOULDBLOCK {
+                    waitingForWritable = true
+                    loop.modify(self, events: interest | Self.epollOut)
+                    return
+                }
+                close()  // the peer is gone (EPIPE, ECONNRESET)
+                return
+            }
+            consume(written)
+        }
+        queue.removeAll(keepingCapacity: queue.capacity <= 16)
+        queueHead = 0
+        if interest & Self.epollOut != 0 { loop.modify(self, events: interest & ~Self.epollOut) }
+        if !isWritable && queuedBytes < Self.lowWater {
+            isWritable = true
+            events?.transportWritabilityChanged(true)
+        }
+        if closeWhenFlushed && !isClosed { close() }
+    }
+
+    private func sendQueued() -> Int {
+        let count = min(queue.count - queueHead, Self.iovMax)
+        return withUnsafeTemporaryAllocation(of: iovec.self, capacity: count) { iov in
+            for i in 0..<count {
+                // The queue holds the buffers (and so their storage) until they are written.
+                queue[queueHead + i].withUnsafeReadableBytes {
+                    iov[i] = iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
+                }
+            }
+            var message = msghdr()
+            message.msg_iov = iov.baseAddress
+            message.msg_iovlen = count
+            return sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
+        }
+    }
+
+    private func consume(_ written: Int) {
+        var left = written
+        queuedBytes -= written
+        while left > 0 {
+            let n = queue[queueHead].readableBytes
+            if left >= n {
+                queue[queueHead] = ByteBuffer()
+                queueHead += 1
+                left -= n
+            } else {
+                queue[queueHead].moveReaderIndex(forwardBy: left)
+                left = 0
+            }
+        }
+        if isWritable == false && queuedBytes < Self.lowWater && queueHead < queue.count {
+            isWritable = true
+            events?.transportWritabilityChanged(true)
+        }
+    }
+
+    // MARK: - Connecting
+
+    /// Connects to `address` for `handler`; the handler gets this socket at once, and is active
+    /// when the future succeeds.
+    static func connect(to address: SocketAddress, on loop: EpollEventLoop, for handler: UpstreamHandler,
+                        timeout: Duration) -> EventLoopFuture<Void> {
+        let family: Int32
+        switch address {
+        case .v4: family = AF_INET
+        case .v6: family = AF_INET6
+        default: return loop.makeFailedFuture(ChannelError.operationUnsupported)
+        }
+        let fd = Glibc.socket(family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return loop.makeFailedFuture(IOError(errnoCode: errno, reason: "socket")) }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        let rc = address.withSockAddr { Glibc.connect(fd, $0, socklen_t($1)) }
+        let socket = EpollSocket(fd: fd, loop: loop)
+        handler.start(on: socket, active: false)
+        socket.events = handler
+        if rc == 0 {
+            loop.register(socket, events: epollIn)
+            handler.start(on: socket, active: true)
+            return loop.makeSucceededVoidFuture()
+        }
+        let e = errno
+        guard e == EINPROGRESS else {
+            socket.isClosed = true
+            socket.events = nil
+            Glibc.close(fd)
+            return loop.makeFailedFuture(IOError(errnoCode: e, reason: "connect"))
+        }
+        let promise = loop.makePromise(of: Void.self)
+        loop.register(socket, events: epollOut)
+        let bound = NIOLoopBound(socket, eventLoop: loop)
+        let timer = loop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+            let s = bound.value
+            guard let c = s.connecting else { return }
+            s.connecting = nil
+            c.promise.fail(ChannelError.connectTimeout(.nanoseconds(timeout.nanoseconds)))
+            s.close()
+        }
+        socket.connecting = (promise, timer)
+        return promise.futureResult
+    }
+
+    private func finishConnect() {
+        guard let c = connecting else { return }
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 { error = errno }
+        connecting = nil
+        c.timeout?.cancel()
+        if error != 0 {
+            c.promise.fail(IOError(errnoCode: error, reason: "connect"))
+            close()
+            return
+        }
+        loop.modify(self, events: Self.epollIn)
+        if let handler = events as? UpstreamHandler { handler.start(on: self, active: true) }
+        c.promise.succeed(())
+    }
+}
+
+extension EpollEventLoop {
+    /// Opens upstream connections on this loop: an IP address at once, a name resolved off the loop
+    /// first (getaddrinfo blocks). TLS endpoints are not for this loop (`ProxyServer` picks
+    /// SwiftNIO's loops when a route needs TLS).
+    var connector: UpstreamPool.Connector {
+        { [unowned self] endpoint, handler, timeout in
+            guard endpoint.tls == nil else {
+                return makeFailedFuture(ChannelError.operationUnsupported)
+            }
+            let literal = endpoint.host.hasPrefix("[") && endpoint.host.hasSuffix("]")
+                ? String(endpoint.host.dropFirst().dropLast()) : endpoint.host
+            if let address = try? SocketAddress(ipAddress: literal, port: endpoint.port) {
+                return EpollSocket.connect(to: address, on: self, for: handler, timeout: timeout)
+            }
+            let promise = makePromise(of: SocketAddress.self)
+            let host = endpoint.host, port = endpoint.port
+            DispatchQueue.global().async {
+                promise.completeWith(Result { try SocketAddress.makeAddressResolvingHost(host, port: port) })
+            }
+            let bound = NIOLoopBound(handler, eventLoop: self)
+            return promise.futureResult.flatMap { [unowned self] address in
+                EpollSocket.connect(to: address, on: self, for: bound.value, timeout: timeout)
+            }
+        }
+    }
+}
+#endif
