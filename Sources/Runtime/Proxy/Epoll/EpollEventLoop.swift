@@ -104,16 +104,13 @@ final class EpollEventLoop: EventLoop, @unchecked Sendable {
             localTasks.append(task)
             return
         }
-        let queued = lock.withLock { () -> Bool in
-            guard !finished else { return false }
+        lock.withLock {
+            // After the loop has ended a task is dropped, as SwiftNIO's loops do (so a `submit` after
+            // shutdown never completes: `ProxyServer.shutdown` does not submit twice).
+            guard !finished else { return }
             remoteTasks.append(task)
             wakeIfNeeded()
-            return true
         }
-        // The loop has ended (and closed all it had): nothing else runs on its state any more, so a
-        // late task (a `submit` after shutdown) runs here rather than never (which would hang its
-        // future's waiter).
-        if !queued { task() }
     }
 
     /// Runs `task` on this loop after the events of the current iteration (called on the loop).
@@ -308,15 +305,12 @@ final class EpollEventLoop: EventLoop, @unchecked Sendable {
         runTasks()
         Glibc.close(epfd)
         Glibc.close(wakeFD)
-        let (callbacks, late) = lock.withLock { () -> ([(DispatchQueue, @Sendable (Error?) -> Void)], [@Sendable () -> Void]) in
+        let callbacks = lock.withLock { () -> [(DispatchQueue, @Sendable (Error?) -> Void)] in
             finished = true
-            defer {
-                shutdownCallbacks = []
-                remoteTasks = []
-            }
-            return (shutdownCallbacks, remoteTasks)
+            remoteTasks = []
+            defer { shutdownCallbacks = [] }
+            return shutdownCallbacks
         }
-        for task in late { task() }
         for (queue, callback) in callbacks { queue.async { callback(nil) } }
     }
 

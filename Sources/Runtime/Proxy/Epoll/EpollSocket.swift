@@ -286,11 +286,7 @@ final class EpollSocket: ProxyTransport {
         loop.register(socket, events: epollOut)
         let bound = NIOLoopBound(socket, eventLoop: loop)
         let timer = loop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
-            let s = bound.value
-            guard let c = s.connecting else { return }
-            s.connecting = nil
-            c.promise.fail(ChannelError.connectTimeout(.nanoseconds(timeout.nanoseconds)))
-            s.close()
+            bound.value.connectFailed(ChannelError.connectTimeout(.nanoseconds(timeout.nanoseconds)))
         }
         socket.connecting = (promise, timer)
         return promise.futureResult
@@ -301,23 +297,35 @@ final class EpollSocket: ProxyTransport {
         var error: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         if getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 { error = errno }
-        connecting = nil
-        c.timeout?.cancel()
         if error != 0 {
-            c.promise.fail(IOError(errnoCode: error, reason: "connect"))
-            close()
+            connectFailed(IOError(errnoCode: error, reason: "connect"))
             return
         }
+        connecting = nil
+        c.timeout?.cancel()
         loop.modify(self, events: Self.epollIn)
         if let handler = events as? UpstreamHandler { handler.start(on: self, active: true) }
         c.promise.succeed(())
     }
+
+    /// The connect failed or timed out: the socket closes without telling the handler (it never
+    /// had a connection, as with a SwiftNIO channel that never became active), then the future fails
+    /// (which may try the next address for the same handler).
+    private func connectFailed(_ error: any Error) {
+        guard let c = connecting else { return }
+        connecting = nil
+        c.timeout?.cancel()
+        events = nil
+        close()
+        c.promise.fail(error)
+    }
 }
 
 extension EpollEventLoop {
-    /// Opens upstream connections on this loop: an IP address at once, a name resolved off the loop
-    /// first (getaddrinfo blocks). TLS endpoints are not for this loop (`ProxyServer` picks
-    /// SwiftNIO's loops when a route needs TLS).
+    /// Opens upstream connections on this loop: an IP address at once; a name is resolved off the
+    /// loop (getaddrinfo blocks) and its addresses are tried in turn until one answers, within the
+    /// connect timeout (`localhost` may come as ::1 first for a server on 127.0.0.1 only). TLS
+    /// endpoints are not for this loop (`ProxyServer` picks SwiftNIO's loops when a route needs TLS).
     var connector: UpstreamPool.Connector {
         { [unowned self] endpoint, handler, timeout in
             guard endpoint.tls == nil else {
@@ -328,16 +336,64 @@ extension EpollEventLoop {
             if let address = try? SocketAddress(ipAddress: literal, port: endpoint.port) {
                 return EpollSocket.connect(to: address, on: self, for: handler, timeout: timeout)
             }
-            let promise = makePromise(of: SocketAddress.self)
+            let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
+            let promise = makePromise(of: [SocketAddress].self)
             let host = endpoint.host, port = endpoint.port
             DispatchQueue.global().async {
-                promise.completeWith(Result { try SocketAddress.makeAddressResolvingHost(host, port: port) })
+                promise.completeWith(Result { try Self.resolve(host, port: port) })
             }
             let bound = NIOLoopBound(handler, eventLoop: self)
-            return promise.futureResult.flatMap { [unowned self] address in
-                EpollSocket.connect(to: address, on: self, for: bound.value, timeout: timeout)
+            return promise.futureResult.flatMap { [unowned self] addresses in
+                connect(addresses[...], for: bound.value, until: deadline)
             }
         }
+    }
+
+    /// Tries `addresses` in turn until one connects (or the deadline passes).
+    private func connect(_ addresses: ArraySlice<SocketAddress>, for handler: UpstreamHandler,
+                         until deadline: NIODeadline) -> EventLoopFuture<Void> {
+        guard let first = addresses.first else { return makeFailedFuture(ChannelError.connectPending) }
+        let left = deadline - .now()
+        guard left > .zero else { return makeFailedFuture(ChannelError.connectTimeout(.zero)) }
+        let bound = NIOLoopBound(handler, eventLoop: self)
+        return EpollSocket.connect(to: first, on: self, for: handler, timeout: .nanoseconds(left.nanoseconds))
+            .flatMapError { [unowned self] error in
+                let rest = addresses.dropFirst()
+                if rest.isEmpty || (error as? ChannelError).map({ if case .connectTimeout = $0 { true } else { false } }) == true {
+                    return makeFailedFuture(error)
+                }
+                return connect(rest, for: bound.value, until: deadline)
+            }
+    }
+
+    /// Every TCP address of `host` (getaddrinfo's order), or the error that there is none.
+    static func resolve(_ host: String, port: Int) throws -> [SocketAddress] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_protocol = Int32(IPPROTO_TCP)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let list else {
+            throw SocketAddressError.unknown(host: host, port: port)
+        }
+        defer { freeaddrinfo(list) }
+        var out: [SocketAddress] = []
+        var node: UnsafeMutablePointer<addrinfo>? = list
+        while let n = node {
+            if let a = n.pointee.ai_addr {
+                switch n.pointee.ai_family {
+                case AF_INET:
+                    out.append(a.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { SocketAddress($0.pointee, host: host) })
+                case AF_INET6:
+                    out.append(a.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { SocketAddress($0.pointee, host: host) })
+                default:
+                    break
+                }
+            }
+            node = n.pointee.ai_next
+        }
+        guard !out.isEmpty else { throw SocketAddressError.unknown(host: host, port: port) }
+        return out
     }
 }
 #endif
