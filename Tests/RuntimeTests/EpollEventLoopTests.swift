@@ -97,24 +97,32 @@ import Testing
         return handler
     }
 
-    @Test func aConnectThatIsNeverAnsweredTimesOut() async throws {
-        // A listener with a full accept queue: the kernel drops the next SYN, so a connect hangs.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    private static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return address
+    }
+
+    /// A plain listening socket on 127.0.0.1 (a free port) that accepts nothing by itself.
+    private static func listener(backlog: Int32) -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = loopback(port: 0)
         _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        listen(listener, 0)
-        let port = EpollSocket.address(of: listener, peer: false)!.port
+        listen(fd, backlog)
+        return (fd, EpollSocket.address(of: fd, peer: false)!.port)
+    }
+
+    @Test func aConnectThatIsNeverAnsweredTimesOut() async throws {
+        // A listener with a full accept queue: the kernel drops the next SYN, so a connect hangs.
+        let (listener, port) = Self.listener(backlog: 0)
         let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        _ = withUnsafePointer(to: &address) { p in
-            var a = p.pointee
-            a.sin_port = in_port_t(UInt16(port).bigEndian)
-            return withUnsafePointer(to: &a) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
+        var address = Self.loopback(port: port)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         defer {
             close(filler)
@@ -144,16 +152,8 @@ import Testing
         await #expect(throws: IOError.self) { _ = try await Self.connect(loop, "127.0.0.1", 1, timeout: .seconds(2)) }
         // A server on 127.0.0.1 only, reached by the name `localhost`: whichever address getaddrinfo
         // gives first (::1 is refused here), the connect ends on 127.0.0.1.
-        let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        listen(server, 16)
+        let (server, port) = Self.listener(backlog: 16)
         defer { close(server) }
-        let port = EpollSocket.address(of: server, peer: false)!.port
         let names = try EpollEventLoop.resolve("localhost", port: port)
         #expect(names.contains { $0.ipAddress == "127.0.0.1" })
         let handler = try await Self.connect(loop, "localhost", port, timeout: .seconds(2))
