@@ -594,6 +594,24 @@ import Testing
         await f.close()
     }
 
+    @Test(arguments: ProxyIO.allCases) func aTakenPortIsAClearError(io: ProxyIO) async throws {
+        let f = try await Fixture.make(io: io)
+        var configuration = ProxyConfiguration(host: "127.0.0.1", port: f.port)
+        configuration.io = io
+        let second = ProxyServer(configuration: configuration, routes: RouteTable([]), apps: [], metrics: RuntimeMetrics(),
+                                 logger: Logger(label: "test"), group: f.group)
+        do {
+            _ = try await second.start()
+            Issue.record("listened on a port another server has")
+        } catch let error as ListenError {
+            #expect(error.errno == EADDRINUSE)
+            #expect("\(error)" == "cannot listen on 127.0.0.1:\(f.port): Address already in use (another server has it; choose another with --listen)")
+        }
+        await second.shutdown(grace: .zero)
+        #expect(try await f.get("/app/echo").status == 200)
+        await f.close()
+    }
+
     @Test(arguments: ProxyIO.allCases) func healthAndMetricsEndpoints(io: ProxyIO) async throws {
         let f = try await Fixture.make(io: io)
         #expect(try await f.get("/_openrun/health").status == 200)

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -61,7 +64,12 @@ package final class ProxyServer: Sendable {
     /// Binds and starts accepting; returns the bound port.
     @discardableResult
     package func start() async throws -> Int {
-        let port = try await bind()
+        let port: Int
+        do {
+            port = try await bind()
+        } catch let error as IOError {
+            throw ListenError(host: shared.configuration.host, port: shared.configuration.port, errno: error.errnoCode)
+        }
         // Header and keep-alive timeouts: one sweep per loop over its connections (no timer per request).
         let shortest = min(shared.configuration.headerTimeout, shared.configuration.keepAliveTimeout)
         let every = TimeAmount.nanoseconds(min(max(shortest.nanoseconds / 4, 10_000_000), 1_000_000_000))
@@ -154,5 +162,23 @@ package final class ProxyServer: Sendable {
         try? await epoll?.shutdownGracefully()
         #endif
         done.withLockedValue { $0 = true }
+    }
+}
+
+/// The proxy could not listen where it was asked to.
+package struct ListenError: Error, CustomStringConvertible {
+    package var host: String
+    package var port: Int
+    package var errno: Int32
+
+    package var description: String {
+        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let why = String(cString: strerror(errno))
+        switch errno {
+        case EADDRINUSE: return "cannot listen on \(address): \(why) (another server has it; choose another with --listen)"
+        case EACCES: return "cannot listen on \(address): \(why) (ports below 1024 need privileges; choose another with --listen)"
+        case EADDRNOTAVAIL: return "cannot listen on \(address): \(why) (not an address of this machine)"
+        default: return "cannot listen on \(address): \(why)"
+        }
     }
 }
