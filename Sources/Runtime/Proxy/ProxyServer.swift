@@ -88,11 +88,9 @@ package final class ProxyServer: Sendable {
         #if os(Linux)
         if let epoll {
             let l = try EpollListener(host: shared.configuration.host, port: shared.configuration.port) { socket in
-                let handler = ProxyServerHandler(shared: shared)
                 shared.metrics.connectionOpened()
                 socket.onClose = { shared.metrics.connectionClosed() }
-                socket.events = handler
-                handler.start(on: socket)
+                socket.attach(ProxyServerHandler(shared: shared), active: true)
             }
             listener.withLockedValue { $0 = l }
             for loop in epoll.loops {
@@ -109,7 +107,7 @@ package final class ProxyServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // The handler registers itself with its loop's state (timeouts, shutdown).
-                    try channel.pipeline.syncOperations.addHandler(ProxyServerHandler(shared: shared))
+                    try channel.pipeline.syncOperations.addHandler(NIOTransport(ProxyServerHandler(shared: shared), on: channel))
                     shared.metrics.connectionOpened()
                     channel.closeFuture.whenComplete { _ in shared.metrics.connectionClosed() }
                 }

@@ -2,16 +2,13 @@ import CoreMetrics
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 
 /// One client connection, the only handler of its pipeline: finds each request head in the bytes
 /// (strict HTTP/1 parsing, see `HTTPHead`), routes it, waits for its app's lease, writes the
 /// rewritten head to a pooled upstream connection on the same event loop and then forwards body
 /// bytes as they came, both ways, with backpressure. Nothing is decoded and re-encoded but the
 /// heads. An upgrade (101) turns both connections into a byte tunnel.
-final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler, TransportEvents {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+final class ProxyServerHandler: TransportEvents {
 
     /// One request/response exchange.
     final class Exchange {
@@ -109,12 +106,8 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler, 
                                             maxHeaderCount: shared.configuration.maxHeaderCount)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        start(on: NIOTransport(context))
-    }
-
     /// Serves the connection `transport` carries (a SwiftNIO channel or an `EpollSocket`).
-    func start(on transport: any ProxyTransport) {
+    func transportStarted(_ transport: any ProxyTransport, active: Bool) {
         self.transport = transport
         clientIP = transport.remoteIP
         pool = shared.pool(for: transport.eventLoop)
@@ -139,25 +132,7 @@ final class ProxyServerHandler: ChannelInboundHandler, RemovableChannelHandler, 
         }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
-        transport = nil
-    }
-
     // MARK: - Client side
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) { transportRead(unwrapInboundIn(data)) }
-    func channelReadComplete(context: ChannelHandlerContext) { transportReadComplete() }
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        transportWritabilityChanged(context.channel.isWritable)
-        context.fireChannelWritabilityChanged()
-    }
-    func channelInactive(context: ChannelHandlerContext) {
-        transportInactive()
-        context.fireChannelInactive()
-    }
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
-    }
 
     func transportRead(_ buffer: ByteBuffer) {
         switch phase {

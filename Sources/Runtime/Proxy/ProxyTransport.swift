@@ -28,6 +28,10 @@ protocol ProxyTransport: AnyObject {
 
 /// What a transport tells its handler.
 protocol TransportEvents: AnyObject {
+    /// `transport` carries the handler's connection from now on (`active`: already connected).
+    func transportStarted(_ transport: any ProxyTransport, active: Bool)
+    /// The connection is established (an upstream connect completed).
+    func transportActive()
     func transportRead(_ buffer: ByteBuffer)
     /// The reads of this event-loop iteration are over.
     func transportReadComplete()
@@ -35,32 +39,80 @@ protocol TransportEvents: AnyObject {
     func transportInactive()
     /// The queue of bytes not sent yet went above the high-water mark, or back below the low one.
     func transportWritabilityChanged(_ writable: Bool)
+    /// The connection met an error (it closes next).
+    func transportError(_ error: any Error)
 }
 
-/// `ProxyTransport` on a SwiftNIO channel, through the handler's context (which leads straight to
-/// the channel's head: the handlers are the only ones in their pipelines).
-final class NIOTransport: ProxyTransport {
-    private let context: ChannelHandlerContext
+extension TransportEvents {
+    func transportActive() {}
+    func transportError(_ error: any Error) {}
+}
+
+/// `ProxyTransport` on a SwiftNIO channel: the only handler of its pipeline (above the TLS handler
+/// for https upstreams), passing the channel's events to the proxy's handler and its writes, flushes
+/// and closes straight to the channel's head.
+final class NIOTransport: ChannelInboundHandler, RemovableChannelHandler, ProxyTransport {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
     let eventLoop: any EventLoop
-    let allocator: ByteBufferAllocator
+    private(set) var allocator = ByteBufferAllocator()
+    private(set) var remoteIP: String?
+    /// Nil once the channel let go of this handler: what is written then goes nowhere.
+    private var context: ChannelHandlerContext?
+    /// The proxy's handler; let go of with the context (which breaks the handler↔transport cycle).
+    private var events: (any TransportEvents)?
 
-    init(_ context: ChannelHandlerContext) {
+    init(_ events: any TransportEvents, on channel: any Channel) {
+        self.events = events
+        self.eventLoop = channel.eventLoop
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.eventLoop = context.eventLoop
-        self.allocator = context.channel.allocator
+        allocator = context.channel.allocator
+        remoteIP = context.channel.remoteAddress?.ipAddress
+        events?.transportStarted(self, active: context.channel.isActive)
     }
 
-    var remoteIP: String? { context.channel.remoteAddress?.ipAddress }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        events = nil
+    }
 
-    func write(_ buffer: ByteBuffer) { context.write(NIOAny(buffer), promise: nil) }
-    func flush() { context.flush() }
-    func writeAndFlush(_ buffer: ByteBuffer) { context.writeAndFlush(NIOAny(buffer), promise: nil) }
+    func channelActive(context: ChannelHandlerContext) {
+        events?.transportActive()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) { events?.transportRead(unwrapInboundIn(data)) }
+    func channelReadComplete(context: ChannelHandlerContext) { events?.transportReadComplete() }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        events?.transportWritabilityChanged(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        events?.transportInactive()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        events?.transportError(error)
+        context.close(promise: nil)
+    }
+
+    func write(_ buffer: ByteBuffer) { context?.write(wrapOutboundOut(buffer), promise: nil) }
+    func flush() { context?.flush() }
+    func writeAndFlush(_ buffer: ByteBuffer) { context?.writeAndFlush(wrapOutboundOut(buffer), promise: nil) }
     func closeAfter(_ last: ByteBuffer) {
+        guard let context else { return }
         let channel = context.channel
-        context.writeAndFlush(NIOAny(last)).whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(last)).whenComplete { _ in channel.close(promise: nil) }
     }
-    func close() { context.close(promise: nil) }
+    func close() { context?.close(promise: nil) }
     func setReadsPaused(_ paused: Bool) {
-        try? context.channel.syncOptions?.setOption(.autoRead, value: !paused)
+        try? context?.channel.syncOptions?.setOption(.autoRead, value: !paused)
     }
 }

@@ -3,9 +3,7 @@ import NIOCore
 /// The only handler of an upstream connection: sends request bytes as the proxy writes them, reads
 /// response heads and bodies (finding where each response ends, so the connection can be reused),
 /// and after a 101 passes bytes both ways. Reads are withheld while the client cannot take more.
-final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler, TransportEvents {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+final class UpstreamHandler: TransportEvents {
 
     private enum Phase { case idle, head, body, tunnel }
 
@@ -49,36 +47,16 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler, Tra
     /// The channel's allocator (kept: reading it through the channel costs a dynamic call).
     private(set) var allocator = ByteBufferAllocator()
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        start(on: NIOTransport(context), active: context.channel.isActive)
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        isActive = true
-        context.fireChannelActive()
-    }
-    func handlerRemoved(context: ChannelHandlerContext) { transport = nil }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) { transportRead(unwrapInboundIn(data)) }
-    func channelReadComplete(context: ChannelHandlerContext) { transportReadComplete() }
-    func channelInactive(context: ChannelHandlerContext) { transportInactive() }
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        lastError = error
-        context.close(promise: nil)
-    }
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        transportWritabilityChanged(context.channel.isWritable)
-    }
-
     /// The connection `transport` carries (a SwiftNIO channel or an `EpollSocket`) is this handler's.
-    func start(on transport: any ProxyTransport, active: Bool) {
+    func transportStarted(_ transport: any ProxyTransport, active: Bool) {
         self.transport = transport
         allocator = transport.allocator
         isActive = active
     }
 
-    /// An `EpollSocket`'s connection failed (`lastError` says why).
-    func failed(_ error: any Error) { lastError = error }
+    func transportActive() { isActive = true }
+
+    func transportError(_ error: any Error) { lastError = error }
 
     /// A new exchange on this connection: its responses go to `owner`.
     func begin(owner: ProxyServerHandler, method: String, upgrade: Bool) {

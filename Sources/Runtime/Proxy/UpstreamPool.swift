@@ -66,7 +66,7 @@ final class UpstreamPool: @unchecked Sendable {
                         // [TLS] https upstreams: the TLS client handler goes first, below the byte-level
                         // handler (a no-op for plain endpoints); see UpstreamTLS.swift.
                         try UpstreamTLS.configure(channel, for: endpoint)
-                        try channel.pipeline.syncOperations.addHandler(bound.value)
+                        try channel.pipeline.syncOperations.addHandler(NIOTransport(bound.value, on: channel))
                     }
                 }
             ).map { _ in () }

@@ -113,11 +113,6 @@ final class EpollEventLoop: EventLoop, @unchecked Sendable {
         }
     }
 
-    /// Runs `task` on this loop after the events of the current iteration (called on the loop).
-    func executeLocal(_ task: @escaping () -> Void) {
-        localTasks.append(task)
-    }
-
     /// Called with the lock held.
     private func wakeIfNeeded() {
         guard !wakePending else { return }

@@ -73,6 +73,12 @@ final class EpollSocket: ProxyTransport {
         return (String(decoding: bytes, as: UTF8.self), Int(UInt16(bigEndian: port)))
     }
 
+    /// `events` handles this connection from now on (`active`: already connected).
+    func attach(_ events: any TransportEvents, active: Bool) {
+        self.events = events
+        events.transportStarted(self, active: active)
+    }
+
     // MARK: - ProxyTransport
 
     func write(_ buffer: ByteBuffer) {
@@ -268,11 +274,10 @@ final class EpollSocket: ProxyTransport {
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         let rc = address.withSockAddr { Glibc.connect(fd, $0, socklen_t($1)) }
         let socket = EpollSocket(fd: fd, loop: loop)
-        handler.start(on: socket, active: false)
-        socket.events = handler
+        socket.attach(handler, active: false)
         if rc == 0 {
             loop.register(socket, events: epollIn)
-            handler.start(on: socket, active: true)
+            handler.transportActive()
             return loop.makeSucceededVoidFuture()
         }
         let e = errno
@@ -304,7 +309,7 @@ final class EpollSocket: ProxyTransport {
         connecting = nil
         c.timeout?.cancel()
         loop.modify(self, events: Self.epollIn)
-        if let handler = events as? UpstreamHandler { handler.start(on: self, active: true) }
+        events?.transportActive()
         c.promise.succeed(())
     }
 
