@@ -8,15 +8,17 @@ import NIOPosix
 
 /// The reverse proxy: listens, routes requests to apps and URLs, and shuts down gracefully.
 ///
-/// Its connections run on openrun's own epoll loops (`EpollEventLoop`, one per thread of `group`)
-/// unless the configuration asks for SwiftNIO's (`ProxyIO.nio`) or a route needs TLS, which is
-/// SwiftNIO's: then on `group`'s loops, as SwiftNIO channels. The handlers are the same either way.
+/// Its connections run on openrun's own epoll loops (`EpollEventLoop`) unless the configuration
+/// asks for SwiftNIO's (`ProxyIO.nio`) or a route needs TLS, which is SwiftNIO's: then as SwiftNIO
+/// channels. The handlers are the same either way.
 package final class ProxyServer: Sendable {
     private let shared: ProxyShared
     private let group: any EventLoopGroup
+    /// The loops made here (and shut down here): the epoll loops, or SwiftNIO's when `threads` was given.
+    private let ownGroup: (any EventLoopGroup)?
     private let apps: [AppLifecycle]
     #if os(Linux)
-    /// The epoll loops, when the connections run on them (made and shut down here).
+    /// The epoll loops, when the connections run on them.
     private let epoll: EpollEventLoopGroup?
     private let listener = NIOLockedValueBox<EpollListener?>(nil)
     #endif
@@ -27,7 +29,10 @@ package final class ProxyServer: Sendable {
     /// Which loops carry the connections (`.nio` when the configuration or a TLS route asks for it).
     package let io: ProxyIO
 
-    /// - Parameter threads: the epoll loops to run (default: as many as `group` has).
+    /// - Parameters:
+    ///   - group: SwiftNIO's loops to serve on when the connections are SwiftNIO channels and
+    ///     `threads` is nil (tests); the number of epoll loops otherwise, when `threads` is nil.
+    ///   - threads: the loops to make for the connections, of whichever kind they run on (`openrun run`).
     package init(configuration: ProxyConfiguration, routes: RouteTable, apps: [AppLifecycle],
                  metrics: RuntimeMetrics, logger: Logger, group: any EventLoopGroup, threads: Int? = nil) {
         let needsTLS = routes.routes.contains { route in
@@ -36,16 +41,15 @@ package final class ProxyServer: Sendable {
             case .app(let lifecycle): lifecycle.speaksTLS
             }
         }
-        var dataGroup = group
+        var ownGroup: (any EventLoopGroup)?
         var io = ProxyIO.nio
         #if os(Linux)
         var epoll: EpollEventLoopGroup?
         if configuration.io == .epoll && !needsTLS {
-            let threads = threads ?? Array(group.makeIterator()).count
             do {
-                let g = try EpollEventLoopGroup(numberOfThreads: threads)
+                let g = try EpollEventLoopGroup(numberOfThreads: threads ?? Array(group.makeIterator()).count)
                 epoll = g
-                dataGroup = g
+                ownGroup = g
                 io = .epoll
             } catch {
                 logger.warning("the proxy's epoll loops could not be made; SwiftNIO's serve instead",
@@ -54,6 +58,9 @@ package final class ProxyServer: Sendable {
         }
         self.epoll = epoll
         #endif
+        if ownGroup == nil, let threads { ownGroup = MultiThreadedEventLoopGroup(numberOfThreads: threads) }
+        let dataGroup = ownGroup ?? group
+        self.ownGroup = ownGroup
         self.io = io
         self.shared = ProxyShared(routes: routes, configuration: configuration, metrics: metrics, logger: logger,
                                   group: dataGroup)
@@ -124,13 +131,16 @@ package final class ProxyServer: Sendable {
     /// Stops accepting, lets requests in flight finish within `grace`, closes every connection,
     /// then stops the apps' containers.
     package func shutdown(grace: Duration) async {
-        if done.withLockedValue({ $0 }) {
-            // Shut down before: the connections are gone (and the epoll loops with them).
-            await withTaskGroup(of: Void.self) { group in
-                for app in apps { group.addTask { await app.shutdown() } }
-            }
-            return
+        // Shut down before, the connections are gone, and the loops made here with them.
+        let first = done.withLockedValue { d in defer { d = true }; return !d }
+        if first { await closeConnections(grace: grace) }
+        await withTaskGroup(of: Void.self) { group in
+            for app in apps { group.addTask { await app.shutdown() } }
         }
+        if first { try? await ownGroup?.shutdownGracefully() }
+    }
+
+    private func closeConnections(grace: Duration) async {
         let channel = serverChannel.withLockedValue { c in
             defer { c = nil }
             return c
@@ -153,13 +163,6 @@ package final class ProxyServer: Sendable {
                 pool.closeAll()
             }.get()
         }
-        await withTaskGroup(of: Void.self) { group in
-            for app in apps { group.addTask { await app.shutdown() } }
-        }
-        #if os(Linux)
-        try? await epoll?.shutdownGracefully()
-        #endif
-        done.withLockedValue { $0 = true }
     }
 }
 

@@ -60,9 +60,8 @@ package final class RuntimeHost: Sendable {
             if case .url(let u) = r.upstream { return u.lowercased().hasPrefix("https://") }
             return false
         } }
-        // On the epoll loops (no route needs TLS), SwiftNIO's loop only runs health probes: one thread.
-        let epollServes = options.proxy.io == .epoll && !needsTLS && !apps.contains { $0.recipe?.https == true }
-        let group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: epollServes ? 1 : max(1, options.threads))
+        // Health probes only: the proxy makes the loops of its connections itself (`threads`).
+        let group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.group = group
         let metrics = RuntimeMetrics()
         self.metrics = metrics
