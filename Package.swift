@@ -24,16 +24,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CGit2",
-            pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
-        ),
-        .systemLibrary(
-            name: "CArchive",
-            pkgConfig: "libarchive",
-            providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]
-        ),
+        // libgit2 and libarchive, loaded on first use (dlopen) instead of linked: the serving process
+        // never maps them or their dependencies (dev/gen-lazy-libraries writes the forwarders).
+        .target(name: "CLazyLibrary", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "CGit2", dependencies: ["CLazyLibrary"]),
+        .target(name: "CArchive", dependencies: ["CLazyLibrary"]),
         .systemLibrary(
             name: "CYAML",
             pkgConfig: "yaml-0.1",
@@ -108,7 +103,9 @@ let package = Package(
         // Helpers shared by the test targets (golden files, the repository root).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "IRTests", dependencies: ["IR"]),
-        .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR", "TextTemplate", "TestSupport"]),
+        // ArchiveBuilder writes test archives with libarchive's writer, which openrun itself never calls.
+        .testTarget(name: "FrontendTests", dependencies: ["Frontend", "IR", "TextTemplate", "TestSupport"],
+                    linkerSettings: [.linkedLibrary("archive")]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "IR", "TextTemplate", "TestSupport", "EngineTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OpenrunCLI", "IR"]),
         .testTarget(

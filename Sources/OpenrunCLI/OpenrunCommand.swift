@@ -18,7 +18,8 @@ public struct OpenrunCommand: AsyncParsableCommand {
         app spec (app.star, params.star, Containerfile), and compiles them into a \
         Docker/Podman run plan, Kubernetes manifests or Podman quadlet units.
         """,
-        version: "openrun \(version) (libgit2 \(NativeLibraries.libgit2Version), libarchive \(NativeLibraries.libarchiveVersion))",
+        // The C libraries' versions are added by `main` (`versionLine`): naming them loads them.
+        version: "openrun \(version)",
         subcommands: [
             BuildCommand.self,
             RunCommand.self,
@@ -31,4 +32,18 @@ public struct OpenrunCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// `openrun --version`: openrun's version and the source readers' C libraries (loaded to ask).
+    public static var versionLine: String {
+        "openrun \(version) (libgit2 \(NativeLibraries.libgit2Version), libarchive \(NativeLibraries.libarchiveVersion))"
+    }
+
+    /// Runs the command line; `--version` alone prints `versionLine`.
+    public static func mainWithVersion() async {
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
+            print(versionLine)
+            return
+        }
+        await main()
+    }
 }

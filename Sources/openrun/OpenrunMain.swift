@@ -4,6 +4,6 @@ import OpenrunCLI
 struct OpenrunMain {
     static func main() async {
         InterruptCleanup.install()
-        await OpenrunCommand.main()
+        await OpenrunCommand.mainWithVersion()
     }
 }

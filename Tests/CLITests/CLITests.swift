@@ -42,6 +42,54 @@ struct CLITests {
         #expect(r.stdout.contains("libarchive 3."))
     }
 
+    /// The file the dynamic loader would load for `soname` (from `ldconfig -p`).
+    static func libraryFile(_ soname: String) throws -> String {
+        let r = try Processes.run("/sbin/ldconfig", ["-p"])
+        let line = r.stdout.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(soname + " ") }
+        return try #require(line.flatMap { $0.components(separatedBy: " => ").last }, "\(soname) not in ldconfig -p")
+    }
+
+    /// Runs openrun with `file` made unloadable (an empty file bound over it, in a mount namespace of
+    /// its own: `unshare -rm`, no privileges needed).
+    static func runWithout(_ file: String, _ args: [String], directory: String) throws -> OpenrunBinary.Result {
+        let script = #"mount --bind /dev/null "$1" && shift && exec "$@""#
+        let r = try Processes.run("/usr/bin/unshare", ["-rm", "/bin/sh", "-c", script, "sh", file, OpenrunBinary.url.path] + args,
+                                  directory: directory)
+        return OpenrunBinary.Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
+    }
+
+    @Test("libgit2 and libarchive are loaded on first use: without them a git source or an archive is a clear error (exit 1) and a folder still builds")
+    func sourceLibrariesMissing() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let dist = try Processes.temporaryFolder("openrun-no-libs")
+        defer { try? FileManager.default.removeItem(atPath: dist) }
+        let git2 = try Self.libraryFile("libgit2.so.1.5"), archive = try Self.libraryFile("libarchive.so.13")
+
+        let version = try Self.runWithout(git2, ["--version"], directory: root)
+        #expect(version.status == 0, "\(version.stderr)")
+        #expect(version.stdout.contains("libgit2 not loadable: "), "\(version.stdout)")
+
+        let git = try Self.runWithout(git2, ["build", "https://example.invalid/org/app.git", "/app", "--spec", "proxy",
+                                             "--param", "url=http://127.0.0.1:9", "-o", dist + "/git"], directory: root)
+        #expect(git.status == 1, "\(git.stderr)")
+        #expect(git.stderr.contains("cannot read a git source: libgit2 could not be loaded ("), "\(git.stderr)")
+        #expect(git.stderr.contains("apt install libgit2-1.5"), "\(git.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dist + "/git"))
+
+        let tarball = dist + "/app.tar.gz"
+        let tar = try Processes.run("/bin/tar", ["-czf", tarball, "-C", root + "/examples", "hello-flask"])
+        try #require(tar.status == 0, "\(tar.stderr)")
+        let arch = try Self.runWithout(archive, ["build", tarball, "/app", "--spec", "python-flask", "-o", dist + "/archive"],
+                                       directory: root)
+        #expect(arch.status == 1, "\(arch.stderr)")
+        #expect(arch.stderr.contains("cannot read an archive: libarchive could not be loaded ("), "\(arch.stderr)")
+
+        let folder = try Self.runWithout(git2, ["build", "examples/hello-flask", "/app", "--spec", "python-flask",
+                                                "-o", dist + "/folder"], directory: root)
+        #expect(folder.status == 0, "\(folder.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dist + "/folder"))
+    }
+
     @Test("completion scripts are generated for bash, zsh and fish", arguments: ["bash", "zsh", "fish"])
     func completions(shell: String) throws {
         let r = try OpenrunBinary.run(["--generate-completion-script", shell])

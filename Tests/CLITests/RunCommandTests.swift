@@ -71,7 +71,7 @@ struct RunCommandTests {
         #expect(!stderr.contains("nothing to serve"))
     }
 
-    @Test("SOURCE is compiled by a child into a private folder, removed at exit; a compile error is reported once, exit 1")
+    @Test("SOURCE is compiled by a child into a private folder, removed at exit; a compile error is reported once, exit 1; the serving process maps neither libgit2 nor libarchive")
     func sourceCompiledInAPrivateFolder() throws {
         let tmp = try Processes.temporaryFolder("openrun-run-tmpdir")
         defer { try? FileManager.default.removeItem(atPath: tmp) }
@@ -106,6 +106,12 @@ struct RunCommandTests {
             #expect(mode == 0o700)
             let apps = try FileManager.default.contentsOfDirectory(atPath: tmp + "/" + folder + "/dist/docker")
             #expect(apps.count == 1 && FileManager.default.fileExists(atPath: tmp + "/" + folder + "/dist/docker/" + apps[0] + "/plan.json"))
+        }
+        // The source readers' C libraries are loaded on first use, so only a compile would map them.
+        let maps = (try? String(contentsOfFile: "/proc/\(p.processIdentifier)/maps", encoding: .utf8)) ?? ""
+        #expect(maps.contains("libc.so"), "\(maps)")
+        for library in ["libgit2", "libarchive", "libcrypto", "libxml2"] {
+            #expect(!maps.contains(library), "the serving process maps \(library)")
         }
         kill(p.processIdentifier, SIGTERM)
         for _ in 0..<1000 where p.isRunning { Thread.sleep(forTimeInterval: 0.01) }

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Native libraries")
 struct NativeLibrariesTests {
-    @Test("libgit2 and libarchive are linked and report dotted versions")
+    @Test("libgit2 and libarchive load on first use and report dotted versions")
     func versions() {
         for v in [NativeLibraries.libgit2Version, NativeLibraries.libarchiveVersion] {
             let parts = v.split(separator: ".")

@@ -48,6 +48,7 @@ package struct ArchiveExtractor {
 
     /// Checks and extracts `archivePath`. On any error nothing is left on disk.
     package func extract(_ archivePath: String) throws(DiagnosticError) -> Extracted {
+        try NativeLibraries.requireLibarchive(for: "an archive", at: location)
         let entries = try readEntries(archivePath)
         try check(entries)
         var folder = try FileIO.makeTemporaryFolder(in: temporaryRoot, prefix: "openrun-archive-")

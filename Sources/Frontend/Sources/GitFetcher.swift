@@ -91,16 +91,10 @@ package struct GitFetcher {
         return (username, token)
     }
 
-    /// Initializes libgit2 exactly once per process.
-    static let libraryReady: Bool = {
-        git_libgit2_init()
-        return true
-    }()
-
     /// Fetches `source` (as needed) and checks it out. `location` is where
     /// errors about the URL point (the SOURCE flag).
     package func fetch(_ source: GitSource, location: SourceLocation) throws(DiagnosticError) -> Checkout {
-        _ = Self.libraryReady
+        try NativeLibraries.requireLibgit2(for: "a git source", at: location)
         let keyHash = String(SHA256.hex(source.cacheKey).prefix(16))
         var name = String(source.cacheKey.split(whereSeparator: { $0 == "/" || $0 == ":" }).last ?? "repo")
         name = String(name.unicodeScalars.map { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == "." ? Character($0) : "_" })
