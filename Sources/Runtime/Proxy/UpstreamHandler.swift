@@ -8,7 +8,10 @@ final class UpstreamHandler: TransportEvents {
     private enum Phase { case idle, head, body, tunnel }
 
     let endpoint: Endpoint
-    weak var pool: UpstreamPool?
+    /// The pool this connection returns to (none for an upgrade). A strong reference, let go of when
+    /// the connection closes: a weak one would give the pool a side table, and every retain and
+    /// release of it on the request path would take the runtime's slow path.
+    private(set) var pool: UpstreamPool?
     /// Where this connection waits when idle (set by the pool).
     var idleList: UpstreamPool.IdleList?
     /// The client connection this exchange belongs to; nil while idle in the pool.
@@ -175,6 +178,7 @@ final class UpstreamHandler: TransportEvents {
     func transportInactive() {
         isActive = false
         pool?.remove(self)
+        pool = nil
         if phase == .body, case .untilClose = framer {
             // A close-delimited body ends here.
             finish()

@@ -379,7 +379,7 @@ extension EpollEventLoop {
         var list: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(host, String(port), &hints, &list)
         guard rc == 0, let list else {
-            throw SocketAddressError.unknown(host: host, port: port)
+            throw UnknownHost(host: host, why: String(cString: gai_strerror(rc)))
         }
         defer { freeaddrinfo(list) }
         var out: [SocketAddress] = []
@@ -397,8 +397,15 @@ extension EpollEventLoop {
             }
             node = n.pointee.ai_next
         }
-        guard !out.isEmpty else { throw SocketAddressError.unknown(host: host, port: port) }
+        guard !out.isEmpty else { throw UnknownHost(host: host, why: "no IPv4 or IPv6 address") }
         return out
     }
+}
+
+/// A host name that did not resolve (SwiftNIO's own error of this kind cannot be made outside it).
+struct UnknownHost: Error, CustomStringConvertible {
+    var host: String
+    var why: String
+    var description: String { "cannot resolve \(host): \(why)" }
 }
 #endif
