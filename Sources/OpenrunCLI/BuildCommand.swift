@@ -26,13 +26,9 @@ struct BuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         let kinds = try targets.resolve()
-        guard let compiled = app.compile() else { throw ExitCode(1) }
-        defer { compiled.cleanup() }
-        let diags = Diagnostics()
-        let outputs = ArtifactBuild.outputs(for: compiled, kinds: kinds, options: backends.options(), diagnostics: diags)
-        Terminal.report(diags.all)
-        guard let outputs, !diags.hasErrors else { throw ExitCode(1) }
-        try ArtifactBuild.finish(outputs, output: targets.output, check: check)
+        try ArtifactBuild.build(app, kinds: kinds, options: backends.options()) { outputs in
+            try ArtifactBuild.finish(outputs, output: targets.output, check: check)
+        }
     }
 }
 
@@ -138,6 +134,20 @@ struct BackendFlags: ParsableArguments {
 
 /// Runs the backends on compiled apps and writes (or checks) the result.
 enum ArtifactBuild {
+    /// Compiles the app and runs the backends (diagnostics on stderr), then hands the outputs to
+    /// `use` while the compile's temporary folders (an extracted archive, say) still exist.
+    /// `ExitCode(1)` on an error.
+    static func build(_ app: AppOptions, kinds: [BackendKind], options: BackendOptions,
+                      _ use: ([DistWriter.AppOutput]) throws -> Void) throws {
+        guard let compiled = app.compile() else { throw ExitCode(1) }
+        defer { compiled.cleanup() }
+        let diags = Diagnostics()
+        let outputs = outputs(for: compiled, kinds: kinds, options: options, diagnostics: diags)
+        Terminal.report(diags.all)
+        guard let outputs, !diags.hasErrors else { throw ExitCode(1) }
+        try use(outputs)
+    }
+
     /// Every requested backend's artifacts for one app; nil when a backend reported an error.
     static func outputs(for compiled: AppCompiler.Compiled, kinds: [BackendKind], options: BackendOptions, diagnostics: Diagnostics) -> [DistWriter.AppOutput]? {
         var outputs: [DistWriter.AppOutput] = []

@@ -53,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("proxy-io"),
             help: ArgumentHelp("The proxy's event loops: openrun's own epoll loops (SwiftNIO's anyway when a route needs TLS) or SwiftNIO's throughout.",
                                valueName: "epoll|nio"))
-    var proxyIO: String = "epoll"
+    var proxyIO: ProxyIO = .epoll
 
     @Option(name: .customLong("upstream-ca"),
             help: ArgumentHelp("A PEM file of CA certificates trusted for https:// proxy routes, on top of the system store (or SSL_CERT_FILE/SSL_CERT_DIR); repeatable.",
@@ -69,7 +69,6 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format is text or json") }
-        guard ProxyIO(rawValue: proxyIO) != nil else { throw ValidationError("--proxy-io is epoll or nio") }
         guard ProxyConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen wants ADDR:PORT, e.g. 127.0.0.1:25222") }
         if let i = idleTimeout, i < 0 { throw ValidationError("--idle-timeout is 0 or more seconds") }
         guard startTimeout > 0, shutdownGrace >= 0 else { throw ValidationError("--start-timeout and --shutdown-grace are positive") }
@@ -150,7 +149,7 @@ struct RunCommand: AsyncParsableCommand {
         var proxy = ProxyConfiguration(host: host, port: port)
         proxy.headerTimeout = .seconds(headerTimeout)
         proxy.keepAliveTimeout = .seconds(keepAliveTimeout)
-        proxy.io = ProxyIO(rawValue: proxyIO) ?? .epoll
+        proxy.io = proxyIO
         var options = RuntimeOptions(proxy: proxy)
         options.idleTimeout = idleTimeout.map { .seconds($0) }
         options.startTimeout = .seconds(startTimeout)
@@ -180,21 +179,21 @@ struct RunCommand: AsyncParsableCommand {
     /// Compiles SOURCE as `openrun build --target docker` would and writes the artifacts to `folder`;
     /// diagnostics go to stderr.
     private func compile(into folder: String) -> Bool {
-        guard let compiled = app.compile() else { return false }
-        defer { compiled.cleanup() }
-        let diags = Diagnostics()
         var options = BackendOptions()
         options.docker = docker.options
-        let outputs = ArtifactBuild.outputs(for: compiled, kinds: [.docker], options: options, diagnostics: diags)
-        Terminal.report(diags.all)
-        guard let outputs, !diags.hasErrors else { return false }
         do {
-            try DistWriter(output: folder).write(outputs)
+            try ArtifactBuild.build(app, kinds: [.docker], options: options) { outputs in
+                do throws(DiagnosticError) {
+                    try DistWriter(output: folder).write(outputs)
+                } catch {
+                    Terminal.report(error.diagnostics)
+                    throw ExitCode(1)
+                }
+            }
+            return true
         } catch {
-            Terminal.report(error.diagnostics)
             return false
         }
-        return true
     }
 
     /// Runs this command again in a child (this executable, the same arguments, `--compile-into
@@ -237,3 +236,5 @@ struct RunCommand: AsyncParsableCommand {
         return FileManager.default.fileExists(atPath: path, isDirectory: &dir) && dir.boolValue
     }
 }
+
+extension ProxyIO: ExpressibleByArgument {}
