@@ -16,14 +16,7 @@ final class EpollListener: @unchecked Sendable {
     /// Binds `host:port` (a name is resolved first) and listens.
     init(host: String, port: Int, backlog: Int32 = 1024, onAccept: @escaping (EpollSocket) -> Void) throws {
         let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
-        let family: Int32
-        switch address {
-        case .v4: family = AF_INET
-        case .v6: family = AF_INET6
-        default: throw ChannelError.operationUnsupported
-        }
-        let fd = Glibc.socket(family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+        let fd = try EpollSocket.openTCP(for: address)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         guard address.withSockAddr({ bind(fd, $0, socklen_t($1)) }) == 0 else {
@@ -59,8 +52,7 @@ final class EpollListener: @unchecked Sendable {
                 }
                 return
             }
-            var one: Int32 = 1
-            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            EpollSocket.setNoDelay(client)
             let socket = EpollSocket(fd: client, loop: loop)
             loop.register(socket, events: EPOLLIN.rawValue)
             onAccept(socket)

@@ -258,20 +258,36 @@ final class EpollSocket: ProxyTransport {
 
     // MARK: - Connecting
 
-    /// Connects to `address` for `handler`; the handler gets this socket at once, and is active
-    /// when the future succeeds.
-    static func connect(to address: SocketAddress, on loop: EpollEventLoop, for handler: UpstreamHandler,
-                        timeout: Duration) -> EventLoopFuture<Void> {
+    /// A new non-blocking TCP socket of `address`'s family (IPv4 or IPv6).
+    static func openTCP(for address: SocketAddress) throws -> Int32 {
         let family: Int32
         switch address {
         case .v4: family = AF_INET
         case .v6: family = AF_INET6
-        default: return loop.makeFailedFuture(ChannelError.operationUnsupported)
+        default: throw ChannelError.operationUnsupported
         }
         let fd = Glibc.socket(family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return loop.makeFailedFuture(IOError(errnoCode: errno, reason: "socket")) }
+        guard fd >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+        return fd
+    }
+
+    /// No Nagle delay: a head or a small body goes out in the write that makes it.
+    static func setNoDelay(_ fd: Int32) {
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Connects to `address` for `handler`; the handler gets this socket at once, and is active
+    /// when the future succeeds.
+    static func connect(to address: SocketAddress, on loop: EpollEventLoop, for handler: UpstreamHandler,
+                        timeout: Duration) -> EventLoopFuture<Void> {
+        let fd: Int32
+        do {
+            fd = try openTCP(for: address)
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
+        setNoDelay(fd)
         let rc = address.withSockAddr { Glibc.connect(fd, $0, socklen_t($1)) }
         let socket = EpollSocket(fd: fd, loop: loop)
         socket.attach(handler, active: false)
@@ -282,9 +298,8 @@ final class EpollSocket: ProxyTransport {
         }
         let e = errno
         guard e == EINPROGRESS else {
-            socket.isClosed = true
-            socket.events = nil
-            Glibc.close(fd)
+            socket.events = nil  // it never had a connection: the handler is not told (see connectFailed)
+            socket.close()
             return loop.makeFailedFuture(IOError(errnoCode: e, reason: "connect"))
         }
         let promise = loop.makePromise(of: Void.self)
