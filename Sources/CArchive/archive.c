@@ -2,8 +2,6 @@
 // each loading libarchive on first use (see CLazyLibrary.h).
 #include "CLazyLibrary.h"
 #include "include/CArchive.h"
-#include <archive.h>
-#include <archive_entry.h>
 
 static const char *const files[] = {
 #if defined(__APPLE__)

@@ -2,7 +2,6 @@
 // each loading libgit2 on first use (see CLazyLibrary.h).
 #include "CLazyLibrary.h"
 #include "include/CGit2.h"
-#include <git2.h>
 
 static const char *const files[] = {
 #if defined(__APPLE__)

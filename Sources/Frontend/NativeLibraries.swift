@@ -31,7 +31,7 @@ public enum NativeLibraries {
     private static func load(_ loader: (UnsafeMutablePointer<CChar>?, UInt) -> Int32) -> String? {
         var error = [CChar](repeating: 0, count: 512)
         guard loader(&error, UInt(error.count)) != 0 else { return nil }
-        return String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return error.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     private static func missing(_ library: String, package: String, why: String, for what: String,
